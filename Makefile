@@ -1,0 +1,66 @@
+# Two commands set everything up on a fresh machine (Debian, root or sudo):
+#   make conform   run the conformance suite (both implementations, every fixture)
+#   make test      run every test (Python, R, R CMD check)
+# Other targets: make fixtures | make bench | make lint | make setup | make clean
+
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+BIN   := $(VENV)/bin
+SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+R_DEBS := r-base-core r-base-dev r-cran-jsonlite r-cran-testthat libopenblas0-pthread
+STAMP := .make
+
+.PHONY: conform test setup fixtures fixtures-check bench bench-quick lint test-python test-r r-check clean
+
+conform: setup
+	$(BIN)/lstmparity conform
+
+test: setup lint test-python test-r r-check
+
+setup: $(STAMP)/r-deps $(STAMP)/venv
+
+# Debian's R (CRAN itself is not reachable; Debian's r-cran-* packages are).
+# libopenblas0-pthread makes R use OpenBLAS instead of the ~12x slower reference BLAS.
+$(STAMP)/r-deps:
+	@if command -v Rscript >/dev/null && dpkg -s $(R_DEBS) >/dev/null 2>&1; then \
+	  echo "R and its packages are installed"; \
+	else \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(R_DEBS); \
+	fi
+	@mkdir -p $(STAMP) && touch $@
+
+# rpy2 must be >=3.5.13,<3.6 for Debian's R 4.2 (3.6 fails: undefined symbol R_getVar);
+# it builds against R, so R comes first. torch==2.13.0 is the CPU build on local disk.
+$(STAMP)/venv: pyproject.toml $(STAMP)/r-deps
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[r,dev,torch]'
+	@mkdir -p $(STAMP) && touch $@
+
+fixtures: setup
+	$(BIN)/lstmparity fixtures
+
+fixtures-check: setup
+	$(BIN)/lstmparity fixtures --check
+
+lint: setup
+	$(BIN)/ruff check python conformance tests bench examples
+
+test-python: setup
+	$(BIN)/pytest -q
+
+test-r: setup
+	Rscript -e 'res <- testthat::test_local(".", reporter = "summary", stop_on_failure = TRUE)'
+
+r-check: setup
+	bash tests/r_cmd_check.sh
+
+bench: setup
+	$(BIN)/lstmparity bench
+
+bench-quick: setup
+	$(BIN)/lstmparity bench --quick
+
+clean:
+	rm -rf $(STAMP) $(VENV) *.tar.gz lstmparity.Rcheck

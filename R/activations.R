@@ -1,0 +1,53 @@
+# Elementwise activations, written so that no input overflows.
+# Mirrors python/lstmparity/activations.py.
+
+#' Numerically stable activations
+#'
+#' `sigmoid()` is the logistic function, `log_softmax()` the log softmax over
+#' the last axis (rows of a matrix), `softplus()` is `log(1 + exp(z))`. None of
+#' them overflows: `exp()` only ever sees arguments `<= 0`. `tanh()` is base R's.
+#'
+#' Equations:
+#' \preformatted{
+#' sigmoid(z)       = 1 / (1 + exp(-z))         for z >= 0
+#'                  = exp(z) / (1 + exp(z))     for z <  0   (same value, no overflow)
+#' log_softmax(a)_k = a_k - m - log(sum_j exp(a_j - m)),  m = max_j a_j
+#' softplus(z)      = log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|))
+#' }
+#'
+#' @param z numeric vector, matrix or array (any shape; the result has the same shape).
+#' @param a numeric matrix, dim `c(N, K)`: one row of `K` logits per example.
+#' @return `sigmoid()`, `softplus()`: same shape as `z`. `log_softmax()`: dim `c(N, K)`.
+#' @examples
+#' sigmoid(c(-1000, 0, 1000))
+#' log_softmax(matrix(c(1000, 0, 0, 1000), 2))
+#' @name activations
+NULL
+
+#' @rdname activations
+#' @export
+sigmoid <- function(z) {
+  e <- exp(-abs(z))
+  s <- 1 / (1 + e)
+  neg <- which(z < 0)
+  s[neg] <- e[neg] * s[neg] # exp(z) / (1 + exp(z)) for z < 0
+  s
+}
+
+#' @rdname activations
+#' @export
+log_softmax <- function(a) {
+  shifted <- a - row_max(a)
+  shifted - log(rowSums(exp(shifted)))
+}
+
+#' @rdname activations
+#' @export
+softplus <- function(z) {
+  pmax(z, 0) + log1p(exp(-abs(z)))
+}
+
+# The largest element of every row of a matrix (max.col picks the column).
+row_max <- function(a) {
+  a[cbind(seq_len(nrow(a)), max.col(a, ties.method = "first"))]
+}

@@ -1,0 +1,186 @@
+"""The conformance cases: one function per behaviour, each named for it.
+
+Every case is built from a seeded generator, so regeneration is deterministic.
+:func:`build` fills in ``expected`` by running the reference, after checking the
+gradients against central finite differences.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .fixtures import FORMAT_VERSION
+from .gradcheck import numerical_grads, rel_error
+from .model import init_params, run_case
+
+TOLERANCE = {"rtol": 1e-12, "atol": 1e-300}
+FD_LIMIT = 1e-6
+
+
+def _config(T: int, B: int, D: int, H: int, head: str = "none", V: int | None = None, K: int | None = None) -> dict:
+    return {"T": T, "B": B, "D": D, "H": H, "V": V, "K": K, "head": head}
+
+
+def _case(name: str, description: str, config: dict, params: dict, inputs: dict, **extra: Any) -> dict:
+    return {"format_version": FORMAT_VERSION, "name": name, "description": description, "config": config,
+            "tolerance": dict(TOLERANCE), "params": params, "inputs": inputs, **extra}
+
+
+def _layer_case(name: str, description: str, T: int, B: int, D: int, H: int, seed: int,
+                scale: float | None = None, state: bool = False, x_scale: float = 1.0) -> dict:
+    """A layer-only case (head 'none'): L = sum(proj * h) with a random projection proj."""
+    rng = np.random.default_rng(seed)
+    config = _config(T, B, D, H)
+    inputs = {"x": x_scale * rng.standard_normal((T, B, D)), "proj": rng.standard_normal((T, B, H))}
+    if state:
+        inputs["h0"] = rng.uniform(-1, 1, (B, H))
+        inputs["c0"] = rng.standard_normal((B, H))
+    return _case(name, description, config, init_params(config, seed, scale), inputs)
+
+
+def one_unit_worked_example() -> dict:
+    W = np.array([[1.65, 1.63, 0.94, -0.19]])  # weight on x_t, gates i, f, g, o
+    U = np.array([[2.00, 2.70, 1.41, 4.38]])  # weight on h_{t-1}
+    b = np.array([0.62, 1.62, -0.32, 0.59])
+    inputs = {"x": np.ones((1, 1, 1)), "h0": np.ones((1, 1)), "c0": np.full((1, 1), 2.0), "proj": np.ones((1, 1, 1))}
+    return _case(
+        "one_unit_worked_example",
+        "The hand-checkable one-unit example (D = H = B = T = 1): c_{t-1} = 2, h_{t-1} = 1, x_t = 1; "
+        "weights (on h, on x, bias): f 2.70, 1.63, 1.62; i 2.00, 1.65, 0.62; g 1.41, 0.94, -0.32; "
+        "o 4.38, -0.19, 0.59. Then f = 0.9974009322376768, i = 0.9862110114938586, "
+        "g = 0.9660869289795985, o = 0.9916739069015661, c_t = 2.947567431895319, "
+        "tanh(c_t) = 0.9945095041362109, h_t = 0.9862291254174954. Loss L = h_t, so dh = 1.",
+        _config(1, 1, 1, 1), {"W": W, "U": U, "b": b}, inputs)
+
+
+def many_to_one_binary_masked_embedding() -> dict:
+    rng = np.random.default_rng(8)
+    T, B, D, H, V = 6, 4, 3, 5, 7
+    config = _config(T, B, D, H, "many_to_one_sigmoid", V=V, K=1)
+    lengths = np.array([6, 3, 1, 4])
+    mask = (np.arange(T)[:, None] < lengths[None, :]).astype(float)
+    tokens = rng.integers(1, V, (T, B)) * mask.astype(int)  # id 0 is padding
+    inputs = {"tokens": tokens, "mask": mask, "targets": np.array([1, 0, 1, 0])}
+    return _case("many_to_one_binary_masked_embedding",
+                 "Word-embedding LSTM with a sigmoid head on the last valid step and binary cross-entropy "
+                 "(the thesis architecture); sequences of lengths 6, 3, 1, 4 padded with a mask, so padded "
+                 "steps carry h and c and get no gradient.", config, init_params(config, 8), inputs)
+
+
+def many_to_one_softmax_masked() -> dict:
+    rng = np.random.default_rng(9)
+    T, B, D, H, K = 5, 3, 4, 2, 3
+    config = _config(T, B, D, H, "many_to_one_softmax", K=K)
+    mask = (np.arange(T)[:, None] < np.array([5, 2, 4])[None, :]).astype(float)
+    inputs = {"x": rng.standard_normal((T, B, D)), "mask": mask, "targets": np.array([2, 0, 1])}
+    return _case("many_to_one_softmax_masked",
+                 "K-class softmax cross-entropy on the last valid step of padded sequences (lengths 5, 2, 4).",
+                 config, init_params(config, 9), inputs)
+
+
+def char_lm_many_to_many() -> dict:
+    rng = np.random.default_rng(10)
+    T, B, D, H, V = 12, 2, 5, 6, 8
+    config = _config(T, B, D, H, "many_to_many_softmax", V=V, K=V)
+    tokens = rng.integers(0, V, (T + 1, B))
+    mask = np.ones((T, B))
+    mask[9:, 1] = 0.0
+    inputs = {"tokens": tokens[:-1], "targets": tokens[1:], "mask": mask}
+    return _case("char_lm_many_to_many",
+                 "Character language model: embedding, LSTM, softmax over the vocabulary at every step, "
+                 "mean cross-entropy over the valid steps (the second sequence is padded after 9 steps).",
+                 config, init_params(config, 10), inputs)
+
+
+def long_sequence_vanishing() -> dict:
+    rng = np.random.default_rng(11)
+    T, B, D, H, K = 100, 2, 3, 4, 2
+    config = _config(T, B, D, H, "many_to_one_softmax", K=K)
+    params = init_params(config, 11)
+    params["b"][H:2 * H] += 4.0  # forget gates near 0.98 let the gradient reach t = 0, faintly
+    inputs = {"x": rng.standard_normal((T, B, D)), "targets": np.array([1, 0])}
+    return _case("long_sequence_vanishing",
+                 "T = 100 with the loss only at the last step: max |dh_t| falls from 0.23 at t = 99 to "
+                 "3e-6 at t = 0 (vanishing gradients), slowly enough that finite differences still resolve dh0. Per-step "
+                 "tolerances scale with each step's own magnitude, so the small early gradients are still checked.",
+                 config, params, inputs)
+
+
+def _with_optimizer(case: dict, name: str, description: str, optimizer: dict, clip: dict | None) -> dict:
+    case = dict(case, name=name, description=description, optimizer=optimizer)
+    if clip:
+        case["clip"] = clip
+    return case
+
+
+def adam_trajectory() -> dict:
+    base = char_lm_many_to_many()
+    return _with_optimizer(base, "adam_trajectory",
+                           "Five Adam steps (lr 0.05, PyTorch defaults otherwise, with bias correction) with "
+                           "gradients clipped to global norm 0.5 on the character-model case; the parameters after every step.",
+                           {"name": "adam", "lr": 0.05, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "steps": 5},
+                           {"max_norm": 0.5})
+
+
+def sgd_momentum_clip_value() -> dict:
+    base = many_to_one_binary_masked_embedding()
+    return _with_optimizer(base, "sgd_momentum_clip_value",
+                           "Four SGD steps with momentum 0.9 (lr 0.5), every gradient element clipped to "
+                           "[-0.02, 0.02], on the masked binary classifier.",
+                           {"name": "sgd", "lr": 0.5, "momentum": 0.9, "steps": 4}, {"value": 0.02})
+
+
+def sgd_clip_norm() -> dict:
+    base = _layer_case("x", "x", 4, 2, 3, 2, 12)
+    return _with_optimizer(base, "sgd_clip_norm",
+                           "Three plain SGD steps (lr 0.1) with the global gradient norm clipped to 1.0 "
+                           "on a layer-only case.", {"name": "sgd", "lr": 0.1, "steps": 3}, {"max_norm": 1.0})
+
+
+CASES: list[Callable[[], dict]] = [
+    one_unit_worked_example,
+    lambda: _layer_case("tiny_random", "A tiny random case: T = 3, B = 1, D = 2, H = 3, loss sum(proj * h).",
+                        3, 1, 2, 3, 1),
+    lambda: _layer_case("batch_all_dims_differ",
+                        "Every dimension differs (T = 6, B = 3, D = 5, H = 4) and nothing is symmetric, "
+                        "so a transposed matrix or a row/column-major mix-up cannot pass.", 6, 3, 5, 4, 2),
+    lambda: _layer_case("square_b_h_d",
+                        "B = H = D = 3: a matrix product written where an elementwise product belongs "
+                        "runs without a shape error here, and must still be caught by its values.", 4, 3, 3, 3, 3),
+    lambda: _layer_case("initial_state",
+                        "Non-zero initial state h0, c0; dh0 and dc0 are checked.", 5, 2, 3, 4, 4, state=True),
+    lambda: _layer_case("saturated_gates",
+                        "Large weights (uniform in [-12, 12]) and inputs: pre-activations up to |z| = 243 "
+                        "saturate the gates (94% of di below 1e-10); the sigmoid must not overflow and the "
+                        "small gradients must still be right.", 4, 2, 3, 4, 5, scale=12.0, state=True, x_scale=8.0),
+    long_sequence_vanishing,
+    many_to_one_binary_masked_embedding,
+    many_to_one_softmax_masked,
+    char_lm_many_to_many,
+    adam_trajectory,
+    sgd_momentum_clip_value,
+    sgd_clip_norm,
+]
+
+
+def verify_gradients(case: dict, result: dict) -> dict[str, float]:
+    """Finite-difference errors of every parameter gradient and of dh0, dc0; raises if any >= FD_LIMIT."""
+    numeric = numerical_grads(case["params"], case["config"], case["inputs"])
+    analytic = {**result["grads"], "dh0": result["backward"]["dh0"], "dc0": result["backward"]["dc0"]}
+    errors = {k: rel_error(analytic[k], numeric[k]) for k in numeric}
+    bad = {k: e for k, e in errors.items() if not e < FD_LIMIT}
+    if bad:
+        raise AssertionError(f"case {case['name']}: finite differences disagree with the backward pass: {bad}")
+    return errors
+
+
+def build(make: Callable[[], dict], check: bool = True) -> dict:
+    """Build one case with its expected values (verified by finite differences when check is True)."""
+    case = make()
+    result = run_case(case)
+    if check:
+        verify_gradients(case, result)
+    case["expected"] = result
+    return case
