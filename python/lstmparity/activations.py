@@ -2,8 +2,7 @@
 
 Equations::
 
-    sigmoid(z) = 1 / (1 + exp(-z))          for z >= 0
-               = exp(z) / (1 + exp(z))      for z <  0   (same value, no overflow)
+    sigmoid(z) = 1 / (1 + exp(-z))           (z clipped to [-700, 700]: exp cannot overflow)
     log_softmax(a)_k = a_k - m - log(sum_j exp(a_j - m)),  m = max_j a_j
     softplus(z) = log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|))
 """
@@ -14,10 +13,14 @@ import numpy as np
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function; exp() only ever sees -|z| <= 0, so it cannot overflow."""
-    e = np.exp(-np.abs(z))
-    s = 1.0 / (1.0 + e)
-    return np.where(z >= 0, s, e * s)
+    """Logistic function, accurate in relative terms even for tiny values.
+
+    z is clipped to [-700, 700] so exp() stays finite and normal (no overflow or
+    underflow warning); beyond that range sigmoid is 0 or 1 to within 1e-304.
+    """
+    e = np.exp(-np.clip(z, -700.0, 700.0))
+    e += 1.0
+    return np.reciprocal(e, out=e)
 
 
 def log_softmax(a: np.ndarray) -> np.ndarray:

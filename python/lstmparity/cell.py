@@ -1,4 +1,4 @@
-"""One LSTM time step: the forward pass and, right below it, its backward pass.
+"""One LSTM time step: the forward pass, its local derivatives, and its backward pass.
 
 Gate order is i, f, g, o (PyTorch's): the four H-wide column blocks of ``z``.
 
@@ -11,13 +11,20 @@ Equations (forward)::
     c  = m * c~ + (1 - m) * c_prev             (m = 0 at padded steps: carry the state)
     h  = m * h~ + (1 - m) * h_prev
 
-Equations (backward, the same lines in reverse)::
+Local derivatives (depend only on forward values, so the layer computes them for
+all steps at once, before the backward loop)::
 
-    do = m * dh * tanh(c~) * o * (1 - o)
-    dc = m * (dc_next + dh * o * (1 - tanh(c~)^2))
-    di = dc * g * i * (1 - i)
-    df = dc * c_prev * f * (1 - f)
-    dg = dc * i * (1 - g^2)
+    dh_do = m * tanh(c~) * o * (1 - o)         d h~ / d z_o
+    dh_dc = m * o * (1 - tanh(c~)^2)           d h~ / d c~
+    dc_di = g * i * (1 - i)                    d c~ / d z_i
+    dc_df = c_prev * f * (1 - f)               d c~ / d z_f
+    dc_dg = i * (1 - g^2)                      d c~ / d z_g
+
+Equations (backward, the forward lines in reverse)::
+
+    do = dh * dh_do
+    dc = m * dc_next + dh * dh_dc
+    di = dc * dc_di      df = dc * dc_df      dg = dc * dc_dg
     dz = [di | df | dg | do]
     dh_prev = dz U^T + (1 - m) * dh
     dc_prev = dc * f + (1 - m) * dc_next
@@ -32,29 +39,21 @@ import numpy as np
 from .activations import sigmoid
 
 
-class StepCache(NamedTuple):
-    """What the backward step needs from the forward step. All (B, H); m is (B, 1) or None."""
+class StepOut(NamedTuple):
+    """One forward step. a (B, 4H) holds [i | f | g | o]; the others are (B, H)."""
 
-    i: np.ndarray
-    f: np.ndarray
-    g: np.ndarray
-    o: np.ndarray
-    c_prev: np.ndarray
-    tanh_c: np.ndarray
-    m: np.ndarray | None
+    a: np.ndarray
+    c: np.ndarray
+    h: np.ndarray
+    tanh_c: np.ndarray  # tanh(c~), of the new cell value
 
 
-class StepGrads(NamedTuple):
-    """Gradients of one backward step. do, dc, di, df, dg: (B, H); dz: (B, 4H)."""
+class LocalGrads(NamedTuple):
+    """Local derivatives of every step: dh_do, dh_dc (T, B, H); dc_difg (T, B, 3, H) = [dc_di, dc_df, dc_dg]."""
 
-    do: np.ndarray
-    dc: np.ndarray
-    di: np.ndarray
-    df: np.ndarray
-    dg: np.ndarray
-    dz: np.ndarray
-    dh_prev: np.ndarray
-    dc_prev: np.ndarray
+    dh_do: np.ndarray
+    dh_dc: np.ndarray
+    dc_difg: np.ndarray
 
 
 def lstm_step_forward(
@@ -63,48 +62,77 @@ def lstm_step_forward(
     c_prev: np.ndarray,
     U: np.ndarray,
     m: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, StepCache]:
+    out: np.ndarray | None = None,
+) -> StepOut:
     """One step forward.
 
-    xw_t (B, 4H) = x_t W + b; h_prev, c_prev (B, H); U (H, 4H); m (B, 1) or None.
-    Returns h, c (B, H) and the cache for :func:`lstm_step_backward`.
+    xw_t (B, 4H) = x_t W + b; h_prev, c_prev (B, H); U (H, 4H); m (B, 1) or None;
+    out (B, 4H): where to write the gate activations [i | f | g | o] (optional).
     """
     H = h_prev.shape[1]
     z = xw_t + h_prev @ U
-    a = sigmoid(z)  # i, f, o are sigmoids; g is overwritten by tanh below
-    i, f, o = a[:, :H], a[:, H : 2 * H], a[:, 3 * H :]
-    g = np.tanh(z[:, 2 * H : 3 * H])
-    c_new = f * c_prev + i * g
-    tanh_c = np.tanh(c_new)
-    h_new = o * tanh_c
-    if m is None:
-        h, c = h_new, c_new
-    else:
-        h = m * h_new + (1.0 - m) * h_prev
-        c = m * c_new + (1.0 - m) * c_prev
-    return h, c, StepCache(i, f, g, o, c_prev, tanh_c, m)
+    a = np.empty_like(z) if out is None else out
+    a[:, : 2 * H] = sigmoid(z[:, : 2 * H])  # i, f
+    a[:, 2 * H : 3 * H] = np.tanh(z[:, 2 * H : 3 * H])  # g
+    a[:, 3 * H :] = sigmoid(z[:, 3 * H :])  # o
+    i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+    c = f * c_prev + i * g
+    tanh_c = np.tanh(c)
+    h = o * tanh_c
+    if m is not None:
+        h = m * h + (1.0 - m) * h_prev
+        c = m * c + (1.0 - m) * c_prev
+    return StepOut(a, c, h, tanh_c)
+
+
+def lstm_local_grads(
+    i: np.ndarray, f: np.ndarray, g: np.ndarray, o: np.ndarray,
+    c_prev: np.ndarray, tanh_c: np.ndarray, m: np.ndarray | None = None,
+) -> LocalGrads:
+    """Local derivatives (see the module docstring). Arrays (T, B, H); m (T, B, 1) or None."""
+    dh_do = tanh_c * o * (1.0 - o)
+    dh_dc = o * (1.0 - tanh_c * tanh_c)
+    if m is not None:  # padded steps: the new state is discarded, so no gradient reaches it
+        dh_do *= m
+        dh_dc *= m
+    dc_difg = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)
+    return LocalGrads(dh_do, dh_dc, dc_difg)
+
+
+class StepGrads(NamedTuple):
+    """One backward step: dc (B, H), dz (B, 4H) = [di | df | dg | do], and what goes to step t-1."""
+
+    dc: np.ndarray
+    dz: np.ndarray
+    dh_prev: np.ndarray
+    dc_prev: np.ndarray
 
 
 def lstm_step_backward(
-    dh: np.ndarray, dc_next: np.ndarray, cache: StepCache, U: np.ndarray
+    dh: np.ndarray,
+    dc_next: np.ndarray,
+    dh_do: np.ndarray,
+    dh_dc: np.ndarray,
+    dc_difg: np.ndarray,
+    f: np.ndarray,
+    U: np.ndarray,
+    m: np.ndarray | None = None,
+    out: np.ndarray | None = None,
 ) -> StepGrads:
-    """One step backward: the forward lines above, in reverse.
+    """One step backward: the forward lines, in reverse.
 
-    dh (B, H): total dL/dh_t (from the head at t and from step t+1);
-    dc_next (B, H): dL/dc_t carried from step t+1; U (H, 4H).
+    dh (B, H): total dL/dh_t; dc_next (B, H): dL/dc_t carried from step t+1;
+    dh_do, dh_dc (B, H), dc_difg (B, 3, H): this step's local derivatives;
+    f (B, H); U (H, 4H); m (B, 1) or None; out (B, 4H): where to write dz (optional).
     """
-    i, f, g, o, c_prev, tanh_c, m = cache
-    dh_new = dh if m is None else m * dh  # padded steps: no gradient into the new state
-    dc_in = dc_next if m is None else m * dc_next
-    do_ = dh_new * tanh_c * o * (1.0 - o)  # h~ = o * tanh(c~)
-    dc = dc_in + dh_new * o * (1.0 - tanh_c * tanh_c)
-    di = dc * g * i * (1.0 - i)  # c~ = f * c_prev + i * g
-    df = dc * c_prev * f * (1.0 - f)
-    dg = dc * i * (1.0 - g * g)
-    dz = np.concatenate([di, df, dg, do_], axis=1)
+    B, H = dh.shape
+    dz = np.empty((B, 4 * H)) if out is None else out
+    dc = (dc_next if m is None else m * dc_next) + dh * dh_dc  # h~ = o * tanh(c~)
+    np.multiply(dh, dh_do, out=dz[:, 3 * H :])  # do
+    np.multiply(dc[:, None, :], dc_difg, out=dz.reshape(B, 4, H)[:, :3])  # di, df, dg
     dh_prev = dz @ U.T  # z = xw_t + h_prev U
-    dc_prev = dc * f
+    dc_prev = dc * f  # c~ = f * c_prev + i * g
     if m is not None:
         dh_prev += (1.0 - m) * dh
         dc_prev += (1.0 - m) * dc_next
-    return StepGrads(do_, dc, di, df, dg, dz, dh_prev, dc_prev)
+    return StepGrads(dc, dz, dh_prev, dc_prev)

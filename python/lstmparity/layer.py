@@ -1,11 +1,10 @@
 """An LSTM layer over a whole sequence: the step functions of :mod:`cell` in a loop over time.
 
 Shapes: x (T, B, D); h0, c0 (B, H); mask (T, B); W (D, 4H); U (H, 4H); b (4H,).
-The input projection ``x_t W + b`` is done for all steps in one matrix product
-before the loop, and the parameter gradients are summed over all steps in one
-matrix product after it (the loops only carry what truly depends on time).
-
-Parameter gradients (after the backward loop)::
+Only what truly depends on time is in the loops. Before the forward loop, the
+input projection ``x_t W + b`` is one matrix product for all steps; before the
+backward loop, the local derivatives are computed for all steps at once; after
+it, the parameter gradients are one matrix product each::
 
     dW = sum_t x_t^T dz_t      dU = sum_t h_{t-1}^T dz_t      db = sum_t sum_b dz_t
     dx_t = dz_t W^T
@@ -18,18 +17,27 @@ from typing import Callable
 
 import numpy as np
 
-from .cell import StepCache, StepGrads, lstm_step_backward, lstm_step_forward
+from .cell import lstm_local_grads, lstm_step_backward, lstm_step_forward
 
 
 @dataclass
 class LayerCache:
-    """Everything the backward pass needs. Arrays are (T, B, .)."""
+    """Everything the backward pass needs. Per-step arrays are (T, B, .)."""
 
     x: np.ndarray
     W: np.ndarray
     U: np.ndarray
-    h_prev: np.ndarray  # h_{t-1} for every t: (T, B, H), h_prev[0] = h0
-    steps: list[StepCache]
+    a: np.ndarray  # gate activations [i | f | g | o], (T, B, 4H)
+    h_prev: np.ndarray  # h_{t-1} for every t; h_prev[0] = h0
+    c_prev: np.ndarray  # c_{t-1} for every t; c_prev[0] = c0
+    tanh_c: np.ndarray  # tanh(c~_t)
+    mask: np.ndarray | None  # (T, B, 1)
+
+
+def gates(a: np.ndarray) -> dict[str, np.ndarray]:
+    """Split activations (..., 4H) into views {"i", "f", "g", "o"}, each (..., H)."""
+    H = a.shape[-1] // 4
+    return {"i": a[..., :H], "f": a[..., H : 2 * H], "g": a[..., 2 * H : 3 * H], "o": a[..., 3 * H :]}
 
 
 def lstm_forward(
@@ -49,21 +57,18 @@ def lstm_forward(
     """
     T, B, D = x.shape
     H = U.shape[0]
-    h = np.zeros((B, H)) if h0 is None else h0
-    c = np.zeros((B, H)) if c0 is None else c0
     xw = (x.reshape(T * B, D) @ W + b).reshape(T, B, 4 * H)  # x_t W + b for all t
-    h_all, c_all = np.empty((T, B, H)), np.empty((T, B, H))
-    h_prev = np.empty((T, B, H))
-    steps = []
+    m_all = None if mask is None else np.asarray(mask, dtype=float)[:, :, None]
+    a = np.empty((T, B, 4 * H))
+    h_all, c_all, tanh_c = np.empty((T + 1, B, H)), np.empty((T + 1, B, H)), np.empty((T, B, H))
+    h_all[0] = 0.0 if h0 is None else h0  # row t + 1 holds h_t; row 0 holds h0
+    c_all[0] = 0.0 if c0 is None else c0
     for t in range(T):
-        m = None if mask is None else mask[t][:, None]
-        h_prev[t] = h
-        h, c, cache = step_forward(xw[t], h, c, U, m)
-        h_all[t], c_all[t] = h, c
-        steps.append(cache)
-    out = {name: np.stack([getattr(s, name) for s in steps]) for name in ("i", "f", "g", "o")}
-    out["c"], out["h"] = c_all, h_all
-    return out, LayerCache(x, W, U, h_prev, steps)
+        m = None if m_all is None else m_all[t]
+        s = step_forward(xw[t], h_all[t], c_all[t], U, m, out=a[t])
+        h_all[t + 1], c_all[t + 1], tanh_c[t] = s.h, s.c, s.tanh_c
+    out = {**gates(a), "c": c_all[1:], "h": h_all[1:]}
+    return out, LayerCache(x, W, U, a, h_all[:-1], c_all[:-1], tanh_c, m_all)
 
 
 def lstm_param_grads(
@@ -83,6 +88,7 @@ def lstm_backward(
     dh_head: np.ndarray,
     cache: LayerCache,
     step_backward: Callable = lstm_step_backward,
+    local_grads: Callable = lstm_local_grads,
     param_grads: Callable = lstm_param_grads,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Backpropagation through time.
@@ -92,16 +98,20 @@ def lstm_backward(
     (T, B, H), ``dx`` (T, B, D), ``dh0, dc0`` (B, H); grads holds ``dW, dU, db``.
     """
     T, B, H = dh_head.shape
+    g = gates(cache.a)
+    local = local_grads(g["i"], g["f"], g["g"], g["o"], cache.c_prev, cache.tanh_c, cache.mask)
     dz = np.empty((T, B, 4 * H))
-    trace = {name: np.empty((T, B, H)) for name in ("dh", "do", "dc", "di", "df", "dg")}
+    dh_all, dc_all = np.empty((T, B, H)), np.empty((T, B, H))
     dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
     for t in reversed(range(T)):
+        m = None if cache.mask is None else cache.mask[t]
         dh = dh_head[t] + dh_next  # total dL/dh_t
-        s: StepGrads = step_backward(dh, dc_next, cache.steps[t], cache.U)
-        trace["dh"][t], trace["do"][t], trace["dc"][t] = dh, s.do, s.dc
-        trace["di"][t], trace["df"][t], trace["dg"][t] = s.di, s.df, s.dg
-        dz[t] = s.dz
+        s = step_backward(dh, dc_next, local.dh_do[t], local.dh_dc[t], local.dc_difg[t], g["f"][t],
+                          cache.U, m, out=dz[t])
+        dh_all[t], dc_all[t] = dh, s.dc
         dh_next, dc_next = s.dh_prev, s.dc_prev
+    d = gates(dz)
+    trace = {"dh": dh_all, "do": d["o"], "dc": dc_all, "di": d["i"], "df": d["f"], "dg": d["g"]}
     trace["dx"] = dz @ cache.W.T
     trace["dh0"], trace["dc0"] = dh_next, dc_next
     dW, dU, db = param_grads(cache.x, cache.h_prev, dz)

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .cell import lstm_step_backward, lstm_step_forward
+from .cell import lstm_local_grads, lstm_step_backward, lstm_step_forward
 from .embedding import embedding_backward, embedding_forward
 from .heads import head_backward, head_forward
 from .layer import lstm_backward, lstm_forward, lstm_param_grads
@@ -29,6 +29,7 @@ class Ops:
     """The replaceable building blocks of one run (see conformance/mutants)."""
 
     step_forward: Callable = lstm_step_forward
+    local_grads: Callable = lstm_local_grads
     step_backward: Callable = lstm_step_backward
     param_grads: Callable = lstm_param_grads
     head_forward: Callable = head_forward
@@ -95,7 +96,8 @@ def model_backward(
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Backward pass. Returns (backward trace, parameter gradients), in trace order."""
     dlogits, dh_head, head_grads = ops.head_backward(cache.head)
-    layer_trace, layer_grads = lstm_backward(dh_head, cache.layer, ops.step_backward, ops.param_grads)
+    layer_trace, layer_grads = lstm_backward(dh_head, cache.layer, ops.step_backward, ops.local_grads,
+                                             ops.param_grads)
     trace = {} if dlogits is None else {"dlogits": dlogits}
     trace.update(layer_trace)
     grads = {**head_grads, **layer_grads}

@@ -1,0 +1,221 @@
+"""The implementations ``lstmparity bench`` times, each behind the same small interface.
+
+Every peer times one forward + backward pass of one LSTM layer of shape
+(B, T, D, H) on data of its own (x, dL/dh ~ N(0, 1); weights ~ N(0, 1/H)):
+
+* ``numpy``    -- the reference: :func:`lstm_forward` + :func:`lstm_backward` with a random dh_head;
+* ``r``        -- the base-R port, through rpy2, timed *inside R* (``proc.time()`` around a loop
+  in R, ``bench/bench_rpy2.R``), so the Python <-> R bridge is not counted;
+* ``torch64``, ``torch32`` -- ``torch.nn.LSTM`` on the CPU, forward + backward of ``sum(out * R)``;
+* ``baseline`` -- the per-sample loop of :mod:`bench_baseline` (the notebooks' style).
+
+Timing policy: ``warmup`` untimed runs, then ``reps`` timed runs with
+``min_reps <= reps <= max_reps`` chosen so that they take about ``budget_s``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .bench_baseline import baseline_forward_backward, split_params
+from .layer import lstm_backward, lstm_forward
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository (editable install)
+R_DIR = ROOT / "R"
+R_SCRIPT = ROOT / "bench" / "bench_rpy2.R"
+BASELINE_MAX_WORK = 5.2e7  # B*T*H*(H+D) of B=32, T=64, D=64, H=128; above it the loop takes seconds per run
+
+
+@dataclass(frozen=True)
+class Shape:
+    B: int
+    T: int
+    D: int
+    H: int
+
+    def __str__(self) -> str:
+        return f"B={self.B} T={self.T} D={self.D} H={self.H}"
+
+
+@dataclass(frozen=True)
+class Policy:
+    warmup: int = 1
+    min_reps: int = 3
+    max_reps: int = 7
+    budget_s: float = 1.0
+
+
+@dataclass
+class Timing:
+    times_s: list[float]  # wall seconds per forward+backward pass, one entry per timed repetition
+    cpu_s: list[float]  # CPU seconds (all threads of the process) per pass, same repetitions
+    inner: int = 1  # forward+backward passes per timed chunk (R: proc.time() has ~1 ms resolution)
+
+    @property
+    def median_s(self) -> float:
+        return float(np.median(self.times_s))
+
+
+def matmul_flops(s: Shape) -> int:
+    """Flops of the layer's matrix products, forward (x W, h U) and backward (dz W^T, dz U^T, x^T dz, h^T dz)."""
+    return 6 * 2 * s.T * s.B * 4 * s.H * (s.D + s.H)
+
+
+def reps_for(t_one: float, p: Policy) -> int:
+    return int(min(p.max_reps, max(p.min_reps, math.ceil(p.budget_s / max(t_one, 1e-9)))))
+
+
+def time_callable(fn: Callable[[], Any], p: Policy) -> Timing:
+    """Warm up, then time ``reps_for()`` single calls with ``perf_counter``."""
+    t_one = math.inf
+    for _ in range(max(1, p.warmup)):
+        t0 = time.perf_counter()
+        fn()
+        t_one = time.perf_counter() - t0
+    times, cpu = [], []
+    for _ in range(reps_for(t_one, p)):
+        c0, t0 = time.process_time(), time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return Timing(times, cpu)
+
+
+def _data(s: Shape, seed: int = 0) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    scale = 1.0 / math.sqrt(s.H)
+    x = rng.standard_normal((s.T, s.B, s.D))
+    W = rng.standard_normal((s.D, 4 * s.H)) * scale
+    U = rng.standard_normal((s.H, 4 * s.H)) * scale
+    b = rng.standard_normal(4 * s.H) * scale
+    dh = rng.standard_normal((s.T, s.B, s.H))
+    return x, W, U, b, dh
+
+
+class Peer:
+    """One implementation. ``setup()`` returns None or why it is unavailable."""
+
+    name = ""
+    label = ""
+
+    def setup(self) -> str | None:
+        return None
+
+    def skip(self, s: Shape) -> str | None:
+        return None
+
+    def time(self, s: Shape, p: Policy) -> Timing:
+        raise NotImplementedError
+
+
+class NumpyPeer(Peer):
+    name, label = "numpy", "NumPy reference (lstm_forward + lstm_backward)"
+
+    def time(self, s: Shape, p: Policy) -> Timing:
+        x, W, U, b, dh = _data(s)
+        return time_callable(lambda: lstm_backward(dh, lstm_forward(x, W, U, b)[1]), p)
+
+
+class BaselinePeer(Peer):
+    name, label = "baseline", "per-sample loop, notebook style (bench_baseline.py)"
+
+    def __init__(self, max_work: float = BASELINE_MAX_WORK) -> None:
+        self.max_work = max_work
+
+    def skip(self, s: Shape) -> str | None:
+        work = s.B * s.T * s.H * (s.H + s.D)
+        if work <= self.max_work:
+            return None
+        return f"B*T*H*(H+D) = {work:.3g} > {self.max_work:.3g} (too slow for this grid)"
+
+    def time(self, s: Shape, p: Policy) -> Timing:
+        x, W, U, b, dh = _data(s)
+        params = split_params(W, U, b)
+        return time_callable(lambda: baseline_forward_backward(x, params, dh), p)
+
+
+class TorchPeer(Peer):
+    def __init__(self, bits: int) -> None:
+        self.bits = bits
+        self.name, self.label = f"torch{bits}", f"torch.nn.LSTM float{bits}, CPU"
+        self.torch: Any = None
+
+    def setup(self) -> str | None:
+        try:
+            import torch
+        except Exception as err:  # noqa: BLE001 - ImportError, or a broken install
+            return f"torch does not import ({type(err).__name__}: {err})"
+        self.torch = torch
+        return None
+
+    def time(self, s: Shape, p: Policy) -> Timing:
+        torch = self.torch
+        dtype = torch.float64 if self.bits == 64 else torch.float32
+        torch.manual_seed(0)
+        lstm = torch.nn.LSTM(s.D, s.H).to(dtype)
+        x = torch.randn(s.T, s.B, s.D, dtype=dtype, requires_grad=True)
+        R = torch.randn(s.T, s.B, s.H, dtype=dtype)
+
+        def run() -> None:
+            lstm.zero_grad(set_to_none=True)
+            x.grad = None
+            out, _ = lstm(x)
+            (out * R).sum().backward()
+
+        return time_callable(run, p)
+
+
+class RPeer(Peer):
+    name, label = "r", "base R port via rpy2, timed inside R"
+
+    def __init__(self) -> None:
+        self.ro: Any = None
+        self.env: Any = None
+        self.impl: Any = None
+
+    def setup(self) -> str | None:
+        if not R_SCRIPT.is_file() or not (R_DIR / "layer.R").is_file():
+            return f"no {R_SCRIPT.relative_to(ROOT)} or R/layer.R under {ROOT} (run from a checkout)"
+        try:
+            import rpy2.robjects as ro
+
+            env = ro.r["new.env"]()
+            ro.r["sys.source"](str(R_SCRIPT), envir=env)
+            self.impl = env["bench_load"](str(R_DIR))
+        except Exception as err:  # noqa: BLE001 - rpy2 missing, R missing, or an R error while sourcing
+            return f"R via rpy2 unavailable ({type(err).__name__}: {str(err).strip()})"
+        self.ro, self.env = ro, env
+        return None
+
+    def version(self) -> dict[str, str]:
+        r = self.ro.r
+        return {"version": str(r("R.version.string")[0]), "blas": str(r('extSoftVersion()[["BLAS"]]')[0])}
+
+    def time(self, s: Shape, p: Policy) -> Timing:
+        res = self.env["bench_time"](self.impl, s.B, s.T, s.D, s.H, p.warmup, p.min_reps, p.max_reps, p.budget_s)
+        wall, cpu = ([float(t) for t in res.rx2(k)] for k in ("times", "cpu"))
+        return Timing(wall, cpu, int(res.rx2("inner")[0]))
+
+
+def all_peers(baseline_max_work: float = BASELINE_MAX_WORK) -> list[Peer]:
+    return [NumpyPeer(), RPeer(), TorchPeer(64), TorchPeer(32), BaselinePeer(baseline_max_work)]
+
+
+def gemm_rate(n: int, reps: int) -> dict[str, Any]:
+    """The machine's float64 GEMM rate: median time of ``A @ A`` (n x n) after one warm-up."""
+    A = np.random.default_rng(0).standard_normal((n, n))
+    A @ A
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        A @ A
+        times.append(time.perf_counter() - t0)
+    med = float(np.median(times))
+    return {"n": n, "times_s": times, "median_s": med, "gflops": 2 * n**3 / med / 1e9}

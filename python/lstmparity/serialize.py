@@ -1,0 +1,132 @@
+"""Saved models and checkpoints: one JSON format that Python and R both read and write.
+
+Model file (``save_model`` / ``load_model``; R: ``save_model()`` / ``load_model()``)::
+
+    {"format": "lstmparity-model", "format_version": 1,
+     "config": {"D", "H", "V", "K", "head"},      V, K null when absent
+     "vocab":  ["a", "b", ...] or null,           token id k (0-based) is vocab[k]
+     "meta":   {...},                              free-form: task, tokeniser settings, ...
+     "params": {"E", "W", "U", "b", "Wy", "by"}}   row-major nested lists
+
+Checkpoint file (``save_checkpoint`` / ``load_checkpoint``): the same ``config`` plus
+``options`` (TrainOptions) and ``state`` (TrainState: params, optimiser state,
+generator state, counters, running sums, history).
+
+Floats are written with ``repr`` (lstmparity.jsonio) and read back bit-exactly;
+files are written to a temporary file and renamed (atomic).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .jsonio import dumps, loads, write_atomic
+from .model import ordered
+
+MODEL_FORMAT, CHECKPOINT_FORMAT, FORMAT_VERSION = "lstmparity-model", "lstmparity-checkpoint", 1
+CONFIG_KEYS = ("D", "H", "V", "K", "head")
+
+
+def _arrays(d: dict | None) -> dict[str, np.ndarray]:
+    return {k: np.asarray(v, dtype=float) for k, v in (d or {}).items()}
+
+
+def _read(path: str | Path, fmt: str) -> dict:
+    obj = loads(Path(path).read_text(encoding="utf-8"))
+    if obj.get("format") != fmt or obj.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{path}: expected format {fmt!r} version {FORMAT_VERSION}, got "
+                         f"{obj.get('format')!r} version {obj.get('format_version')!r}")
+    return obj
+
+
+def model_config(config: dict) -> dict:
+    """The size/head part of a config (T and B belong to a batch, not to the model)."""
+    return {k: config.get(k) for k in CONFIG_KEYS}
+
+
+def save_model(path: str | Path, params: dict, config: dict, vocab: list[str] | None = None,
+               meta: dict | None = None) -> None:
+    """Write weights + vocabulary + config as one JSON file (atomically)."""
+    obj = {"format": MODEL_FORMAT, "format_version": FORMAT_VERSION, "config": model_config(config),
+           "vocab": vocab, "meta": meta or {}, "params": ordered(params)}
+    write_atomic(path, dumps(obj))
+
+
+def load_model(path: str | Path) -> tuple[dict[str, np.ndarray], dict, list[str] | None, dict]:
+    """(params, config, vocab, meta) from a model file written by either language."""
+    obj = _read(path, MODEL_FORMAT)
+    return ordered(_arrays(obj["params"])), obj["config"], obj["vocab"], obj["meta"]
+
+
+# --- checkpoints ---------------------------------------------------------------------------
+
+
+def _opt_state_to_json(s: dict) -> dict:
+    return {k: (v if k == "k" else ordered(v)) for k, v in s.items()}
+
+
+def _opt_state_from_json(s: dict) -> dict:
+    return {k: (int(v) if k == "k" else _arrays(v)) for k, v in s.items()}
+
+
+def save_checkpoint(path: str | Path, state: Any, config: dict, opts: Any) -> None:
+    """Write a TrainState (and the config / options it belongs to) atomically."""
+    from .train import options_dict
+
+    best = state.best and {"epoch": state.best["epoch"], "valid_loss": state.best["valid_loss"],
+                           "params": ordered(state.best["params"])}
+    st = {"params": ordered(state.params), "opt_state": _opt_state_to_json(state.opt_state),
+          "rng_state": state.rng_state, "epoch": state.epoch, "batch": state.batch, "step": state.step,
+          "sums": list(state.sums), "history": list(state.history), "step_losses": list(state.step_losses),
+          "best": best, "stopped": state.stopped}
+    obj = {"format": CHECKPOINT_FORMAT, "format_version": FORMAT_VERSION, "config": model_config(config),
+           "options": options_dict(opts), "state": st}
+    write_atomic(path, dumps(obj))
+
+
+def load_checkpoint(path: str | Path) -> tuple[Any, dict, dict]:
+    """(TrainState, config, options dict) from a checkpoint file."""
+    from .train import TrainState
+
+    obj = _read(path, CHECKPOINT_FORMAT)
+    st = obj["state"]
+    best = st["best"] and {**st["best"], "params": ordered(_arrays(st["best"]["params"]))}
+    state = TrainState(params=ordered(_arrays(st["params"])), opt_state=_opt_state_from_json(st["opt_state"]),
+                       rng_state=int(st["rng_state"]), epoch=st["epoch"], batch=st["batch"], step=st["step"],
+                       sums=tuple(st["sums"]), history=tuple(st["history"]), step_losses=tuple(st["step_losses"]),
+                       best=best, stopped=st["stopped"])
+    return state, obj["config"], obj["options"]
+
+
+# --- PyTorch nn.LSTM layout ----------------------------------------------------------------
+
+
+def to_torch_state_dict(params: dict) -> dict[str, np.ndarray]:
+    """nn.LSTM (one layer) weights: weight_ih_l0 = W^T (4H, D), weight_hh_l0 = U^T (4H, H),
+    bias_ih_l0 = b, bias_hh_l0 = 0 (torch adds the two). Gate order i, f, g, o is the same.
+    Uses lstmparity.convert.to_torch when the lead's converter module is present."""
+    try:
+        from . import convert  # type: ignore[attr-defined]
+
+        return convert.to_torch(params)
+    except (ImportError, AttributeError):
+        pass
+    return {"weight_ih_l0": params["W"].T.copy(), "weight_hh_l0": params["U"].T.copy(),
+            "bias_ih_l0": params["b"].copy(), "bias_hh_l0": np.zeros_like(params["b"])}
+
+
+def from_torch_state_dict(state_dict: dict) -> dict[str, np.ndarray]:
+    """W, U, b from an nn.LSTM state_dict (tensors or arrays): b = bias_ih_l0 + bias_hh_l0."""
+    try:
+        from . import convert  # type: ignore[attr-defined]
+
+        return convert.from_torch(state_dict)
+    except (ImportError, AttributeError):
+        pass
+    a = {k: np.asarray(v.detach().numpy() if hasattr(v, "detach") else v, dtype=float)
+         for k, v in state_dict.items()}
+    return {"W": a["weight_ih_l0"].T.copy(), "U": a["weight_hh_l0"].T.copy(),
+            "b": a["bias_ih_l0"] + a["bias_hh_l0"]}

@@ -1,0 +1,86 @@
+"""The committed fixtures: valid, current, self-consistent, and verified independently of our backward pass."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import jsonschema
+import numpy as np
+import pytest
+from conftest import CASE_PATHS, FIXTURES
+
+from lstmparity import jsonio
+from lstmparity.cases import CASES, FD_LIMIT, build, verify_gradients
+from lstmparity.fixtures import schema
+from lstmparity.model import run_case
+from lstmparity.regenerate import stale_fixtures
+from lstmparity.trace import agree, lookup, trace_order
+
+
+def disagreements(result: dict, expected: dict, rtol: float, atol: float) -> list:
+    return [e for e in trace_order(expected) if not agree(lookup(result, e), lookup(expected, e), rtol, atol).ok]
+
+
+def test_at_least_twelve_cases_and_schema_copy_is_current():
+    assert len(CASE_PATHS) >= 12
+    assert json.loads((FIXTURES / "schema" / "case.schema.json").read_text()) == schema()
+
+
+@pytest.mark.parametrize("path", CASE_PATHS, ids=[p.stem for p in CASE_PATHS])
+def test_validates_against_schema(path):
+    jsonschema.Draft202012Validator(schema()).validate(json.loads(path.read_text()))
+
+
+def test_reference_reproduces_every_value(case):
+    """Every tensor in trace order, within the case's own tolerance (1e-12 of the slice's max)."""
+    assert disagreements(run_case(case), case["expected"], **case["tolerance"]) == []
+
+
+def test_gradients_match_finite_differences(case):
+    """Central differences (Richardson-extrapolated) on every parameter and on h0, c0: error < 1e-6."""
+    errors = verify_gradients(case, run_case(case))
+    assert max(errors.values()) < FD_LIMIT
+
+
+def test_a_perturbed_expected_value_is_caught(case):
+    """The comparison can fail: change one expected number by 1e-9 relative and it must."""
+    bad = copy.deepcopy(case["expected"])
+    h = bad["forward"]["h"]
+    h[-1].flat[-1] *= 1 + 1e-9
+    found = disagreements(run_case(case), bad, **case["tolerance"])
+    assert [(e.phase, e.name) for e in found] == [("forward", "h")]
+
+
+def test_one_unit_worked_example_matches_the_hand_computed_numbers():
+    fwd = run_case(build(CASES[0], check=False))["forward"]
+    hand = {"f": 0.9974009322376768, "i": 0.9862110114938586, "g": 0.9660869289795985,
+            "o": 0.9916739069015661, "c": 2.947567431895319, "h": 0.9862291254174954}
+    for name, value in hand.items():
+        assert fwd[name].item() == pytest.approx(value, rel=1e-15, abs=0), name
+    assert np.tanh(fwd["c"].item()) == pytest.approx(0.9945095041362109, rel=1e-15)
+
+
+def test_committed_fixtures_are_what_the_code_produces():
+    assert stale_fixtures(FIXTURES, progress=False) == []
+
+
+def test_regeneration_is_byte_identical_and_check_detects_staleness(tmp_path):
+    from lstmparity.regenerate import expected_files
+
+    first = expected_files(check_gradients=False, progress=False)
+    second = expected_files(check_gradients=False, progress=False)
+    assert first == second
+    for name, text in first.items():
+        jsonio.write_atomic(tmp_path / name, text)
+    assert stale_fixtures(tmp_path, progress=False) == []
+    victim = tmp_path / "tiny_random.json"
+    victim.write_text(victim.read_text().replace("0.", "0.0", 1))
+    (tmp_path / "square_b_h_d.json").unlink()
+    assert stale_fixtures(tmp_path, progress=False) == ["tiny_random.json", "square_b_h_d.json"]
+
+
+def test_floats_round_trip_exactly():
+    rng = np.random.default_rng(0)
+    values = rng.standard_normal(1000) * 10.0 ** rng.uniform(-300, 300, 1000)
+    assert np.array_equal(np.array(jsonio.loads(jsonio.dumps(values.tolist()))), values)
