@@ -5,15 +5,17 @@
 #'
 #' `sigmoid()` is the logistic function, `log_softmax()` the log softmax over
 #' the last axis (rows of a matrix), `softplus()` is `log(1 + exp(z))`. None of
-#' them overflows: `exp()` only ever sees arguments `<= 0`. `tanh()` is base R's.
+#' them overflows. `tanh()` is base R's.
 #'
 #' Equations:
 #' \preformatted{
-#' sigmoid(z)       = 1 / (1 + exp(-z))         for z >= 0
-#'                  = exp(z) / (1 + exp(z))     for z <  0   (same value, no overflow)
+#' sigmoid(z)       = 1 / (1 + exp(-z))     (z clipped to [-700, 700]: exp cannot overflow)
 #' log_softmax(a)_k = a_k - m - log(sum_j exp(a_j - m)),  m = max_j a_j
 #' softplus(z)      = log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|))
 #' }
+#'
+#' Beyond +-700, sigmoid is 0 or 1 to within 1e-304; the clip keeps `exp()`
+#' finite and normal, and keeps the values those of the Python reference.
 #'
 #' @param z numeric vector, matrix or array (any shape; the result has the same shape).
 #' @param a numeric matrix, dim `c(N, K)`: one row of `K` logits per example.
@@ -27,11 +29,8 @@ NULL
 #' @rdname activations
 #' @export
 sigmoid <- function(z) {
-  e <- exp(-abs(z))
-  s <- 1 / (1 + e)
-  neg <- which(z < 0)
-  s[neg] <- e[neg] * s[neg] # exp(z) / (1 + exp(z)) for z < 0
-  s
+  if (length(z) && !isTRUE(max(z) <= 700 && min(z) >= -700)) z <- pmin(pmax(z, -700), 700) # also NaN
+  1 / (1 + exp(-z))
 }
 
 #' @rdname activations

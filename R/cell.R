@@ -1,4 +1,4 @@
-# One LSTM time step: the forward pass and, right below it, its backward pass.
+# One LSTM time step: the forward pass, its local derivatives, and its backward pass.
 # Mirrors python/lstmparity/cell.py (same names, same order of lines).
 
 #' One LSTM time step, forward
@@ -19,43 +19,70 @@
 #' @param h_prev,c_prev matrices, dim `c(B, H)`: the state carried from step t-1.
 #' @param U matrix, dim `c(H, 4H)`: recurrent weights, column blocks i, f, g, o.
 #' @param m `NULL` (no mask) or numeric vector of length `B` with values 0/1.
-#' @return list(`h`, `c`: dim `c(B, H)`; `cache`: list(`i, f, g, o, c_prev, tanh_c`
-#'   (each `c(B, H)`), `m`) for [lstm_step_backward()]).
-#' @seealso [lstm_step_backward()], [lstm_forward()]
+#' @return list(`i, f, g, o`: dim `c(B, H)`, the gate activations (Python returns
+#'   them side by side as `a` = `[i | f | g | o]`); `c`, `h`: dim `c(B, H)`, the
+#'   carried state; `tanh_c`: dim `c(B, H)`, tanh(c~)).
+#' @seealso [lstm_local_grads()], [lstm_step_backward()], [lstm_forward()]
 #' @export
 lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
   H <- ncol(h_prev)
   z <- xw_t + h_prev %*% U
-  a <- sigmoid(z) # i, f, o are sigmoids; g is taken by tanh below
-  i <- a[, 1:H, drop = FALSE]
-  f <- a[, H + 1:H, drop = FALSE]
-  o <- a[, 3 * H + 1:H, drop = FALSE]
+  i <- sigmoid(z[, 1:H, drop = FALSE])
+  f <- sigmoid(z[, H + 1:H, drop = FALSE])
   g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
-  c_new <- f * c_prev + i * g
-  tanh_c <- tanh(c_new)
-  h_new <- o * tanh_c
-  if (is.null(m)) {
-    h <- h_new
-    c <- c_new
-  } else {
-    h <- m * h_new + (1 - m) * h_prev
-    c <- m * c_new + (1 - m) * c_prev
+  o <- sigmoid(z[, 3 * H + 1:H, drop = FALSE])
+  c <- f * c_prev + i * g
+  tanh_c <- tanh(c)
+  h <- o * tanh_c
+  if (!is.null(m)) {
+    h <- m * h + (1 - m) * h_prev
+    c <- m * c + (1 - m) * c_prev
   }
-  list(h = h, c = c,
-       cache = list(i = i, f = f, g = g, o = o, c_prev = c_prev, tanh_c = tanh_c, m = m))
+  list(i = i, f = f, g = g, o = o, c = c, h = h, tanh_c = tanh_c)
+}
+
+#' Local derivatives of every step
+#'
+#' They depend only on forward values. Python computes them for all steps at
+#' once before the backward loop; the R layer calls this for one step at a time
+#' inside the loop, on the step's own (B, H) matrices, which saves slicing every
+#' step out of (T, B, H) arrays (the function is elementwise, so the numbers are
+#' the same):
+#' \preformatted{
+#' dh_do = m * tanh(c~) * o * (1 - o)         d h~ / d z_o
+#' dh_dc = m * o * (1 - tanh(c~)^2)           d h~ / d c~
+#' dc_di = g * i * (1 - i)                    d c~ / d z_i
+#' dc_df = c_prev * f * (1 - f)               d c~ / d z_f
+#' dc_dg = i * (1 - g^2)                      d c~ / d z_g
+#' }
+#'
+#' @param i,f,g,o,c_prev,tanh_c matrices, dim `c(B, H)` (one step), or arrays,
+#'   dim `c(T, B, H)` (all steps).
+#' @param m `NULL`, or 0/1 of length `B` (one step) or dim `c(T, B)` (all steps).
+#' @return list(`dh_do`, `dh_dc`, `dc_di`, `dc_df`, `dc_dg`), each the shape of
+#'   `i` (Python stacks the last three as `dc_difg`, `(T, B, 3, H)`).
+#' @export
+lstm_local_grads <- function(i, f, g, o, c_prev, tanh_c, m = NULL) {
+  dh_do <- tanh_c * o * (1 - o)
+  dh_dc <- o * (1 - tanh_c * tanh_c)
+  if (!is.null(m)) { # padded steps: the new state is discarded, so no gradient reaches it
+    dh_do <- dh_do * as.vector(m) # m recycles over the last axis (j)
+    dh_dc <- dh_dc * as.vector(m)
+  }
+  dc_di <- g * i * (1 - i)
+  dc_df <- c_prev * f * (1 - f)
+  dc_dg <- i * (1 - g * g)
+  list(dh_do = dh_do, dh_dc = dh_dc, dc_di = dc_di, dc_df = dc_df, dc_dg = dc_dg)
 }
 
 #' One LSTM time step, backward
 #'
-#' The forward lines of [lstm_step_forward()], in reverse.
-#'
-#' Equations (backward):
+#' The forward lines of [lstm_step_forward()], in reverse, with this step's
+#' local derivatives from [lstm_local_grads()]:
 #' \preformatted{
-#' do = m * dh * tanh(c~) * o * (1 - o)
-#' dc = m * (dc_next + dh * o * (1 - tanh(c~)^2))
-#' di = dc * g * i * (1 - i)
-#' df = dc * c_prev * f * (1 - f)
-#' dg = dc * i * (1 - g^2)
+#' dc = m * dc_next + dh * dh_dc
+#' do = dh * dh_do
+#' di = dc * dc_di      df = dc * dc_df      dg = dc * dc_dg
 #' dz = [di | df | dg | do]
 #' dh_prev = dz U^T + (1 - m) * dh
 #' dc_prev = dc * f + (1 - m) * dc_next
@@ -63,29 +90,28 @@ lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
 #'
 #' @param dh matrix, dim `c(B, H)`: total dL/dh_t (from the head at t and from step t+1).
 #' @param dc_next matrix, dim `c(B, H)`: dL/dc_t carried from step t+1.
-#' @param cache the `cache` element returned by [lstm_step_forward()].
+#' @param dh_do,dh_dc,dc_di,dc_df,dc_dg matrices, dim `c(B, H)`: this step's
+#'   local derivatives.
+#' @param f matrix, dim `c(B, H)`: this step's forget gate.
 #' @param U matrix, dim `c(H, 4H)`.
-#' @return list(`do, dc, di, df, dg`: dim `c(B, H)`; `dz`: dim `c(B, 4H)`;
-#'   `dh_prev, dc_prev`: dim `c(B, H)`).
+#' @param m `NULL` or numeric vector of length `B`.
+#' @return list(`dc`: dim `c(B, H)`; `dz`: dim `c(B, 4H)`, `[di | df | dg | do]`;
+#'   `dh_prev`, `dc_prev`: dim `c(B, H)`, what goes to step t-1; and `di, df, dg,
+#'   do`, dim `c(B, H)`, the blocks of `dz`, for the trace).
 #' @seealso [lstm_step_forward()], [lstm_backward()]
 #' @export
-lstm_step_backward <- function(dh, dc_next, cache, U) {
-  i <- cache$i; f <- cache$f; g <- cache$g; o <- cache$o
-  c_prev <- cache$c_prev; tanh_c <- cache$tanh_c; m <- cache$m
-  dh_new <- if (is.null(m)) dh else m * dh # padded steps: no gradient into the new state
-  dc_in <- if (is.null(m)) dc_next else m * dc_next
-  do <- dh_new * tanh_c * o * (1 - o) # h~ = o * tanh(c~)
-  dc <- dc_in + dh_new * o * (1 - tanh_c * tanh_c)
-  di <- dc * g * i * (1 - i) # c~ = f * c_prev + i * g
-  df <- dc * c_prev * f * (1 - f)
-  dg <- dc * i * (1 - g * g)
+lstm_step_backward <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m = NULL) {
+  dc <- (if (is.null(m)) dc_next else m * dc_next) + dh * dh_dc # h~ = o * tanh(c~)
+  do <- dh * dh_do
+  di <- dc * dc_di
+  df <- dc * dc_df
+  dg <- dc * dc_dg
   dz <- cbind(di, df, dg, do, deparse.level = 0)
   dh_prev <- tcrossprod(dz, U) # z = xw_t + h_prev U
-  dc_prev <- dc * f
+  dc_prev <- dc * f # c~ = f * c_prev + i * g
   if (!is.null(m)) {
     dh_prev <- dh_prev + (1 - m) * dh
     dc_prev <- dc_prev + (1 - m) * dc_next
   }
-  list(do = do, dc = dc, di = di, df = df, dg = dg, dz = dz,
-       dh_prev = dh_prev, dc_prev = dc_prev)
+  list(dc = dc, dz = dz, dh_prev = dh_prev, dc_prev = dc_prev, di = di, df = df, dg = dg, do = do)
 }

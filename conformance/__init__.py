@@ -1,0 +1,1 @@
+"""The conformance runner of lstmparity: `lstmparity conform` (see docs/conformance.md)."""

@@ -70,41 +70,76 @@ INT_FIELDS = {"inputs.tokens", "inputs.targets"}
 
 def _array(path: str, field: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:
     try:
-        a = np.array(value, dtype=np.float64)
-    except (ValueError, TypeError):
+        a = np.array(value)
+    except ValueError:
+        raise FixtureError(f"{path}: {field}: expected a numeric array of shape {shape}, got a ragged array") from None
+    if a.dtype.kind not in "fiu":
         raise FixtureError(f"{path}: {field}: expected a numeric array of shape {shape}, "
-                           "got a ragged or non-numeric array") from None
+                           "got an array holding non-numbers (strings, booleans, nulls or nested objects)")
     if a.shape != shape:
-        raise FixtureError(f"{path}: {field}: expected shape {shape}, got {a.shape}")
-    if not np.all(np.isfinite(a)):
-        raise FixtureError(f"{path}: {field}: expected finite numbers")
+        raise FixtureError(f"{path}: {field}: expected an array of shape {shape}, got shape {a.shape}")
+    a = a.astype(np.float64)
+    bad = np.argwhere(~np.isfinite(a))
+    if bad.size:
+        where = "".join(f"[{i}]" for i in bad[0])
+        raise FixtureError(f"{path}: {field}{where}: expected a finite number, got {a[tuple(bad[0])]}")
     return a
 
 
-def _ints(path: str, field: str, a: np.ndarray, upper: int | None) -> np.ndarray:
+def _ints(path: str, field: str, a: np.ndarray, upper: int) -> np.ndarray:
     if not np.all(a == np.round(a)):
         raise FixtureError(f"{path}: {field}: expected integers")
-    ids = a.astype(np.int64)
-    if upper is not None and ids.size and (ids.min() < 0 or ids.max() >= upper):
+    if a.size and (a.min() < 0 or a.max() >= upper):
         raise FixtureError(f"{path}: {field}: expected ids in 0..{upper - 1}, "
-                           f"got values from {ids.min()} to {ids.max()}")
-    return ids
+                           f"got values from {a.min():g} to {a.max():g}")
+    return a.astype(np.int64)
+
+
+def _skeleton(value: Any, path: str, where: str = "") -> Any:
+    """The case with every numeric array emptied (so schema validation stays fast on a large case),
+    refusing non-finite scalars (NaN/Infinity tokens, or 1e999, which overflows to inf)."""
+    if isinstance(value, dict):
+        return {k: _skeleton(v, path, f"{where}.{k}" if where else k) for k, v in value.items()}
+    if isinstance(value, list):
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            return []  # a row of numbers: checked by _array, element by element
+        return [_skeleton(v, path, f"{where}.{i}") for i, v in enumerate(value)]
+    if isinstance(value, float) and not np.isfinite(value):
+        raise FixtureError(f"{path}: {where}: expected a finite number, got {value} "
+                           "(JSON has no NaN/Infinity, and 1e999 overflows)")
+    return value
+
+
+def _validate(raw: dict, path: str) -> None:
+    import jsonschema  # validation only; the numeric core does not need it
+
+    if raw.get("format_version") not in (None, FORMAT_VERSION):
+        raise FixtureError(f"{path}: format_version: expected {FORMAT_VERSION}, got {raw['format_version']!r}; "
+                           f"{REGENERATE_HINT}")
+    skeleton = _skeleton(raw, path)
+    errors = list(jsonschema.Draft202012Validator(schema()).iter_errors(skeleton))
+    if errors:
+        e = jsonschema.exceptions.best_match(errors)
+        where = ".".join(str(p) for p in e.absolute_path) or "(top level)"
+        raise FixtureError(f"{path}: {where}: {e.message}")
+    arrays = [(f"params.{k}", v) for k, v in raw["params"].items()] + \
+             [(f"inputs.{k}", v) for k, v in raw["inputs"].items()]
+    for field, value in arrays:
+        if not isinstance(value, list):
+            raise FixtureError(f"{path}: {field}: expected an array, got {type(value).__name__}")
 
 
 def parse_case(raw: dict, path: str = "<case>") -> dict:
     """Validate a decoded case and convert its arrays to numpy. Raises FixtureError."""
-    import jsonschema  # validation only; the numeric core does not need it
-
-    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(raw), key=lambda e: list(e.path))
-    if errors:
-        e = errors[0]
-        where = ".".join(str(p) for p in e.absolute_path) or "(top level)"
-        raise FixtureError(f"{path}: {where}: {e.message}")
-    config = raw["config"]
+    _validate(raw, path)
+    config = {k: (int(v) if isinstance(v, float) else v) for k, v in raw["config"].items()}
     if (config["head"] == "none") != (config.get("K") is None):
         raise FixtureError(f"{path}: config.K: expected null exactly when config.head is 'none'")
+    if config["head"] == "many_to_one_sigmoid" and config["K"] != 1:
+        raise FixtureError(f"{path}: config.K: expected 1 for head 'many_to_one_sigmoid', got {config['K']}")
     expect = shapes(config)
     case = {k: v for k, v in raw.items() if k not in ("params", "inputs", "expected")}
+    case["config"] = config
     for section in ("params", "inputs"):
         case[section] = {}
         for name, value in raw[section].items():
@@ -122,32 +157,45 @@ def parse_case(raw: dict, path: str = "<case>") -> dict:
                 if f in expect and f.split(".")[1] not in case["inputs"]]
     if missing:
         raise FixtureError(f"{path}: {missing[0]}: required by config but missing")
-    if "mask" in case["inputs"] and not np.all(np.isin(case["inputs"]["mask"], (0.0, 1.0))):
+    mask = case["inputs"].get("mask")
+    if mask is not None and not np.all(np.isin(mask, (0.0, 1.0))):
         raise FixtureError(f"{path}: inputs.mask: expected only 0 and 1")
+    if mask is not None and not mask.any():
+        raise FixtureError(f"{path}: inputs.mask: expected at least one valid step (all entries are 0)")
     if "expected" in raw:
         case["expected"] = _parse_expected(raw["expected"], expect, path)
     return case
+
+
+def _loss(path: str, field: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FixtureError(f"{path}: {field}: expected a number, got {type(value).__name__}")
+    return float(value)
 
 
 def _parse_expected(raw: dict, expect: dict, path: str) -> dict:
     out: dict[str, Any] = {}
     for phase in ("forward", "backward", "grads"):
         out[phase] = {}
-        for name, value in raw.get(phase, {}).items():
+        for name, value in raw[phase].items():
             field = f"expected.{phase}.{name}"
-            if name == "loss":
-                out[phase][name] = float(value)
+            if phase == "forward" and name == "loss":
+                out[phase][name] = _loss(path, field, value)
             elif field not in expect:
                 raise FixtureError(f"{path}: {field}: not expected for this config")
             else:
                 out[phase][name] = _array(path, field, value, expect[field])
+    steps = []
+    for k, s in enumerate(raw.get("optimizer_steps", [])):
+        where = f"expected.optimizer_steps.{k}"
+        params = {}
+        for n, v in s["params"].items():
+            if f"params.{n}" not in expect:
+                raise FixtureError(f"{path}: {where}.params.{n}: not expected for this config")
+            params[n] = _array(path, f"{where}.params.{n}", v, expect[f"params.{n}"])
+        steps.append({"loss": _loss(path, f"{where}.loss", s["loss"]), "params": params})
     if "optimizer_steps" in raw:
-        out["optimizer_steps"] = [
-            {"loss": float(s["loss"]),
-             "params": {n: _array(path, f"expected.optimizer_steps.{k}.params.{n}", v, expect[f"params.{n}"])
-                        for n, v in s["params"].items()}}
-            for k, s in enumerate(raw["optimizer_steps"])
-        ]
+        out["optimizer_steps"] = steps
     return out
 
 
@@ -159,9 +207,9 @@ def read_case(path: str | Path) -> dict:
     except (OSError, UnicodeDecodeError) as e:
         raise FixtureError(f"{path}: cannot read the file: {e}") from None
     try:
-        raw = jsonio.loads(text)
-    except ValueError as e:
-        raise FixtureError(f"{path}: not valid JSON: {e}") from None
+        raw = json.loads(text, parse_constant=float)  # NaN/Infinity tokens: refused with their path below
+    except (ValueError, RecursionError) as e:
+        raise FixtureError(f"{path}: not valid JSON: {str(e)[:200]}") from None
     if not isinstance(raw, dict):
         raise FixtureError(f"{path}: (top level): expected a JSON object, got {type(raw).__name__}")
     return parse_case(raw, path)

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from . import convert
 from .jsonio import dumps, loads, write_atomic
 from .model import ordered
 
@@ -101,32 +102,30 @@ def load_checkpoint(path: str | Path) -> tuple[Any, dict, dict]:
     return state, obj["config"], obj["options"]
 
 
-# --- PyTorch nn.LSTM layout ----------------------------------------------------------------
+# --- PyTorch ----------------------------------------------------------------------------
 
 
 def to_torch_state_dict(params: dict) -> dict[str, np.ndarray]:
-    """nn.LSTM (one layer) weights: weight_ih_l0 = W^T (4H, D), weight_hh_l0 = U^T (4H, H),
-    bias_ih_l0 = b, bias_hh_l0 = 0 (torch adds the two). Gate order i, f, g, o is the same.
-    Uses lstmparity.convert.to_torch when the lead's converter module is present."""
-    try:
-        from . import convert  # type: ignore[attr-defined]
-
-        return convert.to_torch(params)
-    except (ImportError, AttributeError):
-        pass
-    return {"weight_ih_l0": params["W"].T.copy(), "weight_hh_l0": params["U"].T.copy(),
-            "bias_ih_l0": params["b"].copy(), "bias_hh_l0": np.zeros_like(params["b"])}
+    """The whole model as the state_dict of ``embedding`` (nn.Embedding), ``lstm`` (nn.LSTM,
+    one layer, batch_first=False) and ``head`` (nn.Linear): embedding.weight = E,
+    lstm.weight_ih_l0 = W^T, lstm.weight_hh_l0 = U^T, lstm.bias_ih_l0 + lstm.bias_hh_l0 = b,
+    head.weight = Wy^T, head.bias = by. The LSTM layout is lstmparity.convert's."""
+    sd = {}
+    if "E" in params:
+        sd["embedding.weight"] = np.array(params["E"])
+    sd.update({f"lstm.{k}": v for k, v in convert.to_torch(params).items()})
+    if "Wy" in params:
+        sd["head.weight"], sd["head.bias"] = params["Wy"].T.copy(), np.array(params["by"])
+    return sd
 
 
 def from_torch_state_dict(state_dict: dict) -> dict[str, np.ndarray]:
-    """W, U, b from an nn.LSTM state_dict (tensors or arrays): b = bias_ih_l0 + bias_hh_l0."""
-    try:
-        from . import convert  # type: ignore[attr-defined]
-
-        return convert.from_torch(state_dict)
-    except (ImportError, AttributeError):
-        pass
-    a = {k: np.asarray(v.detach().numpy() if hasattr(v, "detach") else v, dtype=float)
-         for k, v in state_dict.items()}
-    return {"W": a["weight_ih_l0"].T.copy(), "U": a["weight_hh_l0"].T.copy(),
-            "b": a["bias_ih_l0"] + a["bias_hh_l0"]}
+    """The inverse of :func:`to_torch_state_dict` (tensors or arrays); the two LSTM biases are added."""
+    a = {k: convert._numpy(v) for k, v in state_dict.items()}
+    params = {}
+    if "embedding.weight" in a:
+        params["E"] = a["embedding.weight"]
+    params.update(convert.from_torch({k[len("lstm."):]: v for k, v in a.items() if k.startswith("lstm.")}))
+    if "head.weight" in a:
+        params["Wy"], params["by"] = a["head.weight"].T.copy(), a["head.bias"]
+    return ordered(params)

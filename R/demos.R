@@ -1,0 +1,64 @@
+# The two learning demos. Mirrors python/lstmparity/demos.py.
+
+#' The Hamlet character model and the Reuters acq-vs-crude classifier
+#'
+#' `train_hamlet()`: predict character t+1 from character t over the 866-character
+#' soliloquy (`data/hamlet.txt`; B = 1, T = 865, full-sequence BPTT), hidden size 25,
+#' one-hot input (the embedding starts as the identity and is learned), head
+#' `many_to_many_softmax`, Adam lr 0.01, gradient clipping at global norm 5.
+#' `accuracy` is the greedy next-character accuracy of the final parameters.
+#'
+#' `train_reuters()`: word embedding (16) + LSTM (16) + sigmoid head
+#' (`many_to_one_sigmoid`), Adam lr 0.01, batches of 8, vocabulary of the words
+#' seen at least 3 times in the training split, the first 50 words of each
+#' document (`fixtures/data/reuters_acq_crude.json`). `accuracy` is the held-out
+#' (test split) accuracy at the end.
+#'
+#' @param epochs,lr,max_norm,seed training settings.
+#' @param hidden,embed hidden size, embedding size.
+#' @param batch_size sequences per batch.
+#' @param progress show a progress bar.
+#' @param path the data file.
+#' @return list(`result` ([train_model()]'s value), `config`, `vocab`, `accuracy`,
+#'   `ms_per_epoch`).
+#' @name demos
+NULL
+
+#' @rdname demos
+#' @export
+train_hamlet <- function(epochs = 1000, lr = 0.01, max_norm = 5, hidden = 25, seed = 0,
+                         progress = TRUE, path = "data/hamlet.txt") {
+  text <- read_text(path)
+  vocab <- char_vocab(text)
+  V <- length(vocab)
+  config <- list(D = V, H = hidden, V = V, K = V, head = "many_to_many_softmax")
+  params <- init_params(config, seed)
+  params$E <- diag(V) # one-hot input to start with; learned from there
+  data <- char_dataset(text, vocab)
+  opts <- train_options(epochs = epochs, batch_size = 1, optimizer = list(name = "adam", lr = lr),
+                        clip = list(max_norm = max_norm), seed = seed, shuffle = FALSE,
+                        progress = progress)
+  result <- train_model(params, config, data, NULL, opts)
+  demo_summary(result, config, vocab, evaluate(result$params, config, data)[["accuracy"]])
+}
+
+#' @rdname demos
+#' @export
+train_reuters <- function(epochs = 25, lr = 0.01, batch_size = 8, embed = 16, hidden = 16,
+                          max_norm = 5, seed = 0, progress = TRUE,
+                          path = "fixtures/data/reuters_acq_crude.json") {
+  sets <- text_datasets(read_reuters(path), min_count = 3, max_len = 50)
+  config <- list(D = embed, H = hidden, V = length(sets$vocab), K = 1L, head = "many_to_one_sigmoid")
+  params <- init_params(config, seed)
+  params$E <- params$E * 0.1 # small embeddings: the LSTM starts in its linear range
+  opts <- train_options(epochs = epochs, batch_size = batch_size,
+                        optimizer = list(name = "adam", lr = lr), clip = list(max_norm = max_norm),
+                        seed = seed, progress = progress)
+  result <- train_model(params, config, sets$train, sets$test, opts)
+  demo_summary(result, config, sets$vocab, evaluate(result$params, config, sets$test)[["accuracy"]])
+}
+
+demo_summary <- function(result, config, vocab, accuracy) {
+  ms <- if (nrow(result$history)) 1000 * mean(result$history$seconds) else NA_real_
+  list(result = result, config = config, vocab = vocab, accuracy = accuracy, ms_per_epoch = ms)
+}

@@ -1,0 +1,48 @@
+# Everything a fixture's `expected` holds, computed from a parsed case.
+# Mirrors run_case() in python/lstmparity/model.py.
+
+#' Compute everything a case's `expected` holds
+#'
+#' The entry point of the conformance runner. Runs the model forward and
+#' backward on the case's parameters and inputs, then, when the case has an
+#' `optimizer`, `optimizer$steps` updates (each: loss and gradients, clipping,
+#' one optimiser step).
+#'
+#' @param case a parsed case, as returned by [read_case()].
+#' @param ops the building blocks, see [reference_ops()].
+#' @return list(`forward` = list(`x`?, `i, f, g, o, c, h`, `logits`?, `loss`),
+#'   `backward` = list(`dlogits`?, `dh, do, dc, di, df, dg, dx, dh0, dc0`),
+#'   `grads` = list(`dWy`?, `dby`?, `dW, dU, db`, `dE`?),
+#'   `optimizer_steps` = list of list(`loss`, `params`) (only with an optimizer)):
+#'   the names, order and shapes of the case's `expected` (per-step tensors
+#'   `c(T, B, .)`, `dh0, dc0` `c(B, H)`).
+#' @examples
+#' \dontrun{
+#' case <- read_case("fixtures/batch_all_dims_differ.json")
+#' result <- run_case(case)
+#' max(abs(result$forward$h - case$expected$forward$h))
+#' }
+#' @export
+run_case <- function(case, ops = reference_ops()) {
+  params <- ordered(case$params)
+  config <- case$config
+  inputs <- case$inputs
+  fwd <- model_forward(params, config, inputs, ops)
+  bwd <- model_backward(fwd$cache, ops)
+  out <- list(forward = fwd$trace, backward = bwd$trace, grads = bwd$grads)
+  opt <- case$optimizer
+  if (length(opt)) {
+    steps <- list()
+    state <- list()
+    for (k in seq_len(opt$steps)) {
+      lg <- loss_and_grads(params, config, inputs, ops)
+      g <- ops$clip_grads(lg$grads, case$clip)
+      upd <- ops$optimizer_step(params, g, state, opt)
+      params <- upd$params
+      state <- upd$state
+      steps[[k]] <- list(loss = lg$loss, params = ordered(params))
+    }
+    out$optimizer_steps <- steps
+  }
+  out
+}

@@ -1,0 +1,157 @@
+"""Compare one implementation's result with a fixture's ``expected``, in trace order.
+
+Every trace entry (see lstmparity.trace) gets a :class:`Check`; the first one
+that does not agree is the **first divergence**. :func:`compare` also says in
+words which earlier tensors still agree, and classifies the divergence:
+
+* ``step`` — a per-step tensor (forward t = 0..T-1, backward t = T-1..0);
+* ``sequence`` — a tensor of the whole sequence (logits, loss, dlogits, dh0, dc0);
+* ``accumulation`` — a parameter gradient whose per-step intermediates all agree
+  (the sum over steps is wrong, not any step);
+* ``optimizer`` — an update (clipping or optimiser) whose gradients all agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from lstmparity.trace import Entry, agree, lookup, trace_order
+
+PHASES = ("forward", "backward", "grads", "optimizer")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One trace entry compared. status: agree | diverge | shape | missing."""
+
+    entry: Entry
+    status: str
+    max_abs: float | None = None
+    bound: float | None = None
+    scaled: float | None = None  # max|a - e| / max|e|: the slice's relative error
+    worst: tuple[int, ...] | None = None
+    expected: float | None = None
+    actual: float | None = None
+    rel: float | None = None  # |a - e| / |e| at the worst element
+    note: str = ""
+
+
+@dataclass
+class Comparison:
+    checks: list[Check]
+    first: Check | None = None
+    kind: str | None = None
+    agreeing: str = ""
+    not_provided: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.first is None
+
+
+def _fetch(result: Any, entry: Entry, whole_expected: Any) -> tuple[Any, str]:
+    """The actual value of one entry, or (None, reason) when absent or misshapen."""
+    try:
+        whole = lookup(result, Entry(entry.phase, None, entry.name) if entry.phase != "optimizer" else entry)
+    except (KeyError, IndexError, TypeError):
+        return None, "missing"
+    if whole is None:
+        return None, "missing"
+    a, e = np.asarray(whole, dtype=float), np.asarray(whole_expected)
+    if a.shape != e.shape and not (a.size == 1 and e.size == 1):
+        return None, f"shape {a.shape} where {e.shape} was expected"
+    a = a.reshape(e.shape)
+    if entry.phase in ("forward", "backward") and entry.step is not None:
+        a = a[entry.step]
+    return a, ""
+
+
+def check_entry(result: Any, expected: dict, entry: Entry, rtol: float, atol: float) -> Check:
+    """Compare one trace entry with the agreement rule of fixtures/README.md."""
+    whole_e = lookup(expected, Entry(entry.phase, None, entry.name) if entry.phase != "optimizer" else entry)
+    try:
+        actual, why = _fetch(result, entry, whole_e)
+    except (ValueError, TypeError) as err:  # not numeric
+        actual, why = None, f"not a numeric array ({err})"
+    if actual is None:
+        return Check(entry, "missing" if why == "missing" else "shape", note="" if why == "missing" else why)
+    e = lookup(expected, entry)
+    ag = agree(actual, e, rtol, atol)
+    top = float(np.max(np.abs(e), initial=0.0))
+    scaled = ag.max_abs / top if top else (0.0 if ag.max_abs == 0 else float("inf"))
+    note = "NaN in the result" if np.isnan(ag.actual) else ""
+    return Check(entry, "agree" if ag.ok else "diverge", ag.max_abs, ag.bound, scaled, ag.worst,
+                 ag.expected, ag.actual, ag.rel, note)
+
+
+def compare(result: Any, expected: dict, tolerance: dict) -> Comparison:
+    """Check every tensor of ``expected`` in trace order against ``result`` (shaped like it)."""
+    rtol, atol = tolerance["rtol"], tolerance["atol"]
+    checks = [check_entry(result, expected, e, rtol, atol) for e in trace_order(expected)]
+    out = Comparison(checks, not_provided=_missing(checks))
+    bad = [k for k, c in enumerate(checks) if c.status in ("diverge", "shape")]
+    if bad:
+        out.first = checks[bad[0]]
+        out.kind = _kind(checks, bad[0])
+        out.agreeing = agreeing_summary(checks, bad[0])
+    return out
+
+
+def _missing(checks: list[Check]) -> list[str]:
+    """Names of the tensors not provided, e.g. 'backward.dx' (once per tensor)."""
+    names = [f"{c.entry.phase}.{c.entry.name}" for c in checks if c.status == "missing"]
+    return list(dict.fromkeys(names))
+
+
+def _kind(checks: list[Check], k: int) -> str:
+    entry = checks[k].entry
+    if entry.phase == "grads":
+        return "accumulation"
+    if entry.phase == "optimizer":
+        return "optimizer"
+    return "sequence" if entry.step is None else "step"
+
+
+def _within_phase(before: list[Check], first: Entry) -> list[str]:
+    """Runs of agreeing entries of the failing phase, as text: 'dlogits agree', 't=5..3 agree', 'at t=2: dh agree'."""
+    runs: list[tuple[int | None, list[str]]] = []
+    for c in before:
+        if runs and runs[-1][0] == c.entry.step:
+            runs[-1][1].append(c.entry.name)
+        else:
+            runs.append((c.entry.step, [c.entry.name]))
+    word = "update" if first.phase == "optimizer" else "t"
+    parts, steps = [], []
+    for step, names in runs + [(None, [])]:
+        if step is not None and (step != first.step or first.step is None):
+            steps.append(step)
+            continue
+        if steps:
+            span = f"{word}={steps[0]}" if len(steps) == 1 else f"{word}={steps[0]}..{steps[-1]}"
+            parts.append(f"{first.phase} {span} agree")
+            steps = []
+        if names and step is not None:
+            parts.append(f"at {word}={step}: {', '.join(names)} agree")
+        elif names:
+            parts.append(f"{', '.join(names)} agree")
+    return parts
+
+
+def agreeing_summary(checks: list[Check], k: int) -> str:
+    """What still agrees before checks[k], e.g. 'forward all agree; backward t=5..3 agree; at t=2: dh agree'."""
+    first = checks[k].entry
+    parts = []
+    for phase in PHASES[: PHASES.index(first.phase)]:
+        mine = [c for c in checks if c.entry.phase == phase]
+        missing = sum(c.status == "missing" for c in mine)
+        if mine:
+            parts.append(f"{phase} all agree" + (f" ({missing} not provided)" if missing else ""))
+    before = [c for c in checks[:k] if c.entry.phase == first.phase and c.status == "agree"]
+    parts += _within_phase(before, first)
+    if first.phase == "grads":
+        steps_missing = any(c.status == "missing" for c in checks if c.entry.phase == "backward")
+        parts.append("some per-step tensors not provided: cannot tell a step error from an accumulation error"
+                     if steps_missing else "every per-step tensor agrees: the sum over steps is wrong")
+    return "; ".join(parts) or "nothing before it"

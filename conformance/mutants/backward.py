@@ -1,0 +1,111 @@
+"""Buggy copies of the backward blocks of lstmparity.cell (``lstm_local_grads``, ``lstm_step_backward``).
+
+Each is the reference with one bug (``# BUG:``). The reference, for comparison::
+
+    dh_do = m * tanh(c~) * o * (1 - o)     dh_dc = m * o * (1 - tanh(c~)^2)
+    dc_di = g * i * (1 - i)   dc_df = c_prev * f * (1 - f)   dc_dg = i * (1 - g^2)
+    do = dh * dh_do;  dc = m * dc_next + dh * dh_dc;  [di, df, dg] = dc * [dc_di, dc_df, dc_dg]
+    dh_prev = dz U^T + (1 - m) * dh;  dc_prev = dc * f + (1 - m) * dc_next
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from lstmparity.cell import LocalGrads, StepGrads
+
+
+def _finish(dz, dc, dh, dc_next, f, U, m) -> StepGrads:
+    """The reference's last lines (dh_prev, dc_prev), shared by the copies whose bug is above them."""
+    dh_prev = dz @ U.T
+    dc_prev = dc * f
+    if m is not None:
+        dh_prev += (1.0 - m) * dh
+        dc_prev += (1.0 - m) * dc_next
+    return StepGrads(dc, dz, dh_prev, dc_prev)
+
+
+def tanh_on_cell_grad(dh, dc_next, dh_do, dh_dc, dc_difg, f, U, m=None, out=None) -> StepGrads:
+    B, H = dh.shape
+    dz = np.empty((B, 4 * H)) if out is None else out
+    dc = np.tanh((dc_next if m is None else m * dc_next) + dh * dh_dc)  # BUG: tanh applied to the cell gradient
+    np.multiply(dh, dh_do, out=dz[:, 3 * H :])
+    np.multiply(dc[:, None, :], dc_difg, out=dz.reshape(B, 4, H)[:, :3])
+    return _finish(dz, dc, dh, dc_next, f, U, m)
+
+
+def matmul_for_elementwise(dh, dc_next, dh_do, dh_dc, dc_difg, f, U, m=None, out=None) -> StepGrads:
+    B, H = dh.shape
+    dz = np.empty((B, 4 * H)) if out is None else out
+    dc = (dc_next if m is None else m * dc_next) + dh * dh_dc
+    dz[:, 3 * H :] = dh @ dh_do  # BUG: a matrix product (runs when B == H) for the elementwise do = dh * dh_do
+    np.multiply(dc[:, None, :], dc_difg, out=dz.reshape(B, 4, H)[:, :3])
+    return _finish(dz, dc, dh, dc_next, f, U, m)
+
+
+def carry_without_forget_gate(dh, dc_next, dh_do, dh_dc, dc_difg, f, U, m=None, out=None) -> StepGrads:
+    B, H = dh.shape
+    dz = np.empty((B, 4 * H)) if out is None else out
+    dc = (dc_next if m is None else m * dc_next) + dh * dh_dc
+    np.multiply(dh, dh_do, out=dz[:, 3 * H :])
+    np.multiply(dc[:, None, :], dc_difg, out=dz.reshape(B, 4, H)[:, :3])
+    dh_prev = dz @ U.T
+    dc_prev = dc.copy()  # BUG: the carried cell gradient is not multiplied by the forget gate
+    if m is not None:
+        dh_prev += (1.0 - m) * dh
+        dc_prev += (1.0 - m) * dc_next
+    return StepGrads(dc, dz, dh_prev, dc_prev)
+
+
+def next_cell_grad_dropped(dh, dc_next, dh_do, dh_dc, dc_difg, f, U, m=None, out=None) -> StepGrads:
+    B, H = dh.shape
+    dz = np.empty((B, 4 * H)) if out is None else out
+    dc = dh * dh_dc  # BUG: the next step's cell gradient dc_next is never added
+    np.multiply(dh, dh_do, out=dz[:, 3 * H :])
+    np.multiply(dc[:, None, :], dc_difg, out=dz.reshape(B, 4, H)[:, :3])
+    return _finish(dz, dc, dh, dc_next, f, U, m)
+
+
+def sigmoid_grad_on_preactivation(z_seen: list[np.ndarray]):
+    """local_grads reading the pre-activations z that forward.recording_z recorded."""
+
+    def local_grads(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
+        H = o.shape[-1]
+        z_o = np.stack(z_seen)[..., 3 * H :]
+        dh_do = tanh_c * z_o * (1.0 - z_o)  # BUG: s * (1 - s) taken on the pre-activation z_o, not on o
+        dh_dc = o * (1.0 - tanh_c * tanh_c)
+        if m is not None:
+            dh_do *= m
+            dh_dc *= m
+        dc_difg = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)
+        return LocalGrads(dh_do, dh_dc, dc_difg)
+
+    return local_grads
+
+
+def cell_state_for_previous(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
+    dh_do = tanh_c * o * (1.0 - o)
+    dh_dc = o * (1.0 - tanh_c * tanh_c)
+    if m is not None:
+        dh_do *= m
+        dh_dc *= m
+    c = f * c_prev + i * g  # c~_t
+    dc_difg = np.stack([g * i * (1.0 - i), c * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)  # BUG: c_t for c_{t-1}
+    return LocalGrads(dh_do, dh_dc, dc_difg)
+
+
+def tanh_prime_dropped(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
+    dh_do = tanh_c * o * (1.0 - o)
+    dh_dc = o.copy()  # BUG: the tanh'(c~) = 1 - tanh(c~)^2 factor is dropped
+    if m is not None:
+        dh_do *= m
+        dh_dc *= m
+    dc_difg = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)
+    return LocalGrads(dh_do, dh_dc, dc_difg)
+
+
+def mask_ignored(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
+    dh_do = tanh_c * o * (1.0 - o)
+    dh_dc = o * (1.0 - tanh_c * tanh_c)
+    # BUG: no `dh_do *= m; dh_dc *= m`: padded steps (m = 0) still send gradient into the gates
+    dc_difg = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)
+    return LocalGrads(dh_do, dh_dc, dc_difg)

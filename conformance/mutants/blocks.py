@@ -1,0 +1,105 @@
+"""Buggy copies of the other building blocks (parameter gradients, head, clipping, optimiser).
+
+Blocks that need something their reference signature does not carry (h_t, the
+case's clip setting) are built per case by a factory; their state lives in the
+closure of one run, never in a module global.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from lstmparity.activations import log_softmax, sigmoid
+from lstmparity.cell import lstm_step_forward
+from lstmparity.heads import HeadCache, head_backward, head_forward
+from lstmparity.optim import clip_grads, optimizer_step, sgd_step
+
+
+def weight_grads_from_h_t(T: int) -> tuple[Callable, Callable]:
+    """(step_forward, param_grads): the reference step, recording h_t, and dU built from h_t."""
+    h_seen: list[np.ndarray] = []  # h_t of the current forward pass
+
+    def step_forward(xw_t, h_prev, c_prev, U, m=None, out=None):
+        if len(h_seen) == T:  # a new forward pass (optimizer steps run several)
+            h_seen.clear()
+        s = lstm_step_forward(xw_t, h_prev, c_prev, U, m, out)
+        h_seen.append(s.h)
+        return s
+
+    def param_grads(x, h_prev, dz):
+        T_, B, D = x.shape
+        H = h_prev.shape[2]
+        dz2 = dz.reshape(T_ * B, 4 * H)
+        dW = x.reshape(T_ * B, D).T @ dz2
+        dU = np.stack(h_seen).reshape(T_ * B, H).T @ dz2  # BUG: h_t where h_{t-1} belongs
+        db = dz2.sum(axis=0)
+        return dW, dU, db
+
+    return step_forward, param_grads
+
+
+def clip_per_step(clip: dict) -> tuple[Callable, Callable]:
+    """(param_grads, clip_grads): each step's contribution clipped, the total not clipped."""
+
+    def param_grads(x, h_prev, dz):
+        T, B, D = x.shape
+        H = h_prev.shape[2]
+        dW, dU, db = np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), np.zeros(4 * H)
+        for t in range(T):
+            g = {"dW": x[t].T @ dz[t], "dU": h_prev[t].T @ dz[t], "db": dz[t].sum(axis=0)}
+            g = clip_grads(g, clip)  # BUG: clipping applied to every step's gradient instead of the total
+            dW, dU, db = dW + g["dW"], dU + g["dU"], db + g["db"]
+        return dW, dU, db
+
+    def no_clip(grads, clip_):
+        return dict(grads)  # BUG (same): the total is not clipped
+
+    return param_grads, no_clip
+
+
+def adam_step_no_bias_correction(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    k = state.get("k", 0) + 1
+    m_old, v_old = state.get("m", {}), state.get("v", {})
+    new_params, m_new, v_new = {}, {}, {}
+    for name, p in params.items():
+        g = grads["d" + name]
+        m = beta1 * m_old.get(name, 0.0) + (1.0 - beta1) * g
+        v = beta2 * v_old.get(name, 0.0) + (1.0 - beta2) * g * g
+        m_hat, v_hat = m, v  # BUG: no bias correction (m / (1 - beta1^k), v / (1 - beta2^k))
+        new_params[name] = p - lr * m_hat / (np.sqrt(v_hat) + eps)
+        m_new[name], v_new[name] = m, v
+    return new_params, {"k": k, "m": m_new, "v": v_new}
+
+
+def optimizer_step_no_bias_correction(params, grads, state, optimizer):
+    opts = {k: v for k, v in optimizer.items() if k not in ("name", "steps")}
+    if optimizer["name"] == "sgd":
+        return sgd_step(params, grads, state, **opts)
+    if optimizer["name"] == "adam":
+        return adam_step_no_bias_correction(params, grads, state, **opts)
+    return optimizer_step(params, grads, state, optimizer)
+
+
+def head_forward_every_step(h, head, Wy=None, by=None, targets=None, mask=None, proj=None):
+    """The reference head, its cache keeping the logits of every step (T, B, K) for the buggy backward."""
+    logits, loss, cache = head_forward(h, head, Wy, by, targets, mask, proj)
+    if head in ("many_to_one_sigmoid", "many_to_one_softmax"):
+        cache = cache._replace(logits=h @ Wy + by)
+    return logits, loss, cache
+
+
+def label_at_every_step(cache: HeadCache):
+    head, h, logits, targets, weight, Wy = cache  # logits: (T, B, K), every step
+    if head not in ("many_to_one_sigmoid", "many_to_one_softmax"):
+        return head_backward(cache)  # the bug needs a per-sequence label
+    T, B, K = logits.shape
+    if head == "many_to_one_sigmoid":
+        dlogits = (sigmoid(logits) - targets[None, :, None]) / B  # BUG: the sequence's label at every step
+    else:
+        dlogits = np.exp(log_softmax(logits))
+        dlogits[:, np.arange(B), targets] -= 1.0  # BUG: the sequence's label at every step
+        dlogits /= B
+    dh_head = dlogits @ Wy.T
+    dWy = h.reshape(T * B, -1).T @ dlogits.reshape(T * B, K)
+    return dlogits[-1], dh_head, {"dWy": dWy, "dby": dlogits.reshape(T * B, K).sum(axis=0)}

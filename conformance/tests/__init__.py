@@ -1,0 +1,1 @@
+"""Tests of the conformance runner (collected by pytest through pyproject testpaths)."""
