@@ -187,16 +187,17 @@ parse_nonfinite <- function(text, path, message) {
   fail <- function(...) input_error(path, NULL, paste("not valid JSON:", message))
   tokens <- "(?<![\\w\".])(-?Infinity|NaN)(?![\\w\"])"
   if (!grepl(tokens, text, perl = TRUE)) fail()
-  marked <- gsub(tokens, "\"\\u0001\\1\"", text, perl = TRUE)
+  mark <- "lstmparity:nonfinite:"
+  marked <- gsub(tokens, paste0("\"", mark, "\\1\""), text, perl = TRUE)
   raw <- tryCatch(jsonlite::parse_json(marked, simplifyVector = FALSE), error = fail)
   unmark <- function(v) {
     if (is.list(v)) return(if (length(v)) `attributes<-`(lapply(v, unmark), attributes(v)) else v)
-    if (is.character(v) && length(v) == 1L && startsWith(v, "\u0001")) {
-      return(c("\u0001NaN" = NaN, "\u0001Infinity" = Inf, "\u0001-Infinity" = -Inf)[[v]])
+    if (is.character(v) && length(v) == 1L && startsWith(v, mark)) {
+      return(c("NaN" = NaN, "Infinity" = Inf, "-Infinity" = -Inf)[[substring(v, nchar(mark) + 1L)]])
     }
     v
   }
-  raw <- unmark(raw)
+  raw <- tryCatch(unmark(raw), error = fail) # (deep nesting: recursion limits)
   if (!is_object(raw)) input_error(path, "(top level)", "expected a JSON object")
   raw
 }

@@ -7,7 +7,8 @@ gradients against central finite differences.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,8 @@ def _layer_case(name: str, description: str, T: int, B: int, D: int, H: int, see
     """A layer-only case (head 'none'): L = sum(proj * h) with a random projection proj."""
     rng = np.random.default_rng(seed)
     config = _config(T, B, D, H)
-    inputs = {"x": np.array(x_scale)[None, :, None] * rng.standard_normal((T, B, D)), "proj": rng.standard_normal((T, B, H))}
+    x = np.array(x_scale)[None, :, None] * rng.standard_normal((T, B, D))
+    inputs = {"x": x, "proj": rng.standard_normal((T, B, H))}
     if state:
         inputs["h0"] = rng.uniform(-1, 1, (B, H))
         inputs["c0"] = rng.standard_normal((B, H))
@@ -123,7 +125,8 @@ def adam_trajectory() -> dict:
     base = char_lm_many_to_many()
     return _with_optimizer(base, "adam_trajectory",
                            "Five Adam steps (lr 0.05, PyTorch defaults otherwise, with bias correction) with "
-                           "gradients clipped to global norm 0.5 on the character-model case; the parameters after every step.",
+                           "gradients clipped to global norm 0.5 on the character-model case; the parameters "
+                           "after every step.",
                            {"name": "adam", "lr": 0.05, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "steps": 5},
                            {"max_norm": 0.5})
 

@@ -4,9 +4,9 @@ Ours: W (D, 4H), U (H, 4H), b (4H,), column blocks in gate order i, f, g, o.
 
 | library | gate order | input weights | recurrent weights | bias |
 |---|---|---|---|---|
-| PyTorch ``nn.LSTM`` | i, f, g, o | ``weight_ih_l0`` (4H, D) = W^T | ``weight_hh_l0`` (4H, H) = U^T | ``bias_ih_l0 + bias_hh_l0`` = b |
-| Keras ``LSTM`` | i, f, c, o (c is our g) | ``kernel`` (D, 4H) = W | ``recurrent_kernel`` (H, 4H) = U | ``bias`` (4H,) = b |
-| ONNX ``LSTM`` | i, o, f, c | ``W`` (1, 4H, D) | ``R`` (1, 4H, H) | ``B`` (1, 8H) = [input biases, recurrent biases] |
+| PyTorch nn.LSTM | i, f, g, o | weight_ih_l0 (4H, D) = W^T | weight_hh_l0 (4H, H) = U^T | bias_ih_l0 + bias_hh_l0 |
+| Keras LSTM | i, f, c, o (c = g) | kernel (D, 4H) = W | recurrent_kernel (H, 4H) = U | bias (4H,) = b |
+| ONNX LSTM | i, o, f, c | W (1, 4H, D) | R (1, 4H, H) | B (1, 8H) = [input b, recurrent b] |
 
 Two biases (PyTorch, ONNX) are added on import; on export the whole bias goes
 into the first and the second is zero. Keras: use ``recurrent_activation="sigmoid"``

@@ -15,8 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from . import jsonio
-
 FORMAT_VERSION = 1
 REGENERATE_HINT = "regenerate with `lstmparity fixtures` (or `make fixtures`)"
 

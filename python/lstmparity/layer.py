@@ -12,8 +12,8 @@ it, the parameter gradients are one matrix product each::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

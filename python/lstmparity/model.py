@@ -12,8 +12,9 @@ The building blocks a run uses are collected in :class:`Ops`, passed explicitly
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

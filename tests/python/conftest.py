@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from lstmparity.fixtures import case_paths, read_case
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from lstmparity.convert import from_keras, from_onnx, from_torch, to_keras, to_onnx, to_torch
 from lstmparity.layer import lstm_forward
 from lstmparity.model import init_params

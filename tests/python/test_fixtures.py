@@ -9,7 +9,6 @@ import jsonschema
 import numpy as np
 import pytest
 from conftest import CASE_PATHS, FIXTURES
-
 from lstmparity import jsonio
 from lstmparity.cases import CASES, FD_LIMIT, build, verify_gradients
 from lstmparity.fixtures import schema

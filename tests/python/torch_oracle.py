@@ -39,9 +39,9 @@ def _loss(p: dict, config: dict, inputs: dict, keep: dict | None = None) -> torc
     hs = []
     for t in range(T):
         z = x[t] @ p["W"] + h @ p["U"] + p["b"]
-        zi, zf, zg, zo = (hold(n, t, v) for n, v in zip(("zi", "zf", "zg", "zo"), z.split(H, dim=1)))
+        zi, zf, zg, zo = (hold(n, t, v) for n, v in zip(("zi", "zf", "zg", "zo"), z.split(H, dim=1), strict=True))
         i, f, g, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
-        for n, v in zip("ifgo", (i, f, g, o)):
+        for n, v in zip("ifgo", (i, f, g, o), strict=True):
             keep.setdefault(n, {})[t] = v
         c_new = hold("c_new", t, f * c + i * g)
         h_new = o * torch.tanh(c_new)

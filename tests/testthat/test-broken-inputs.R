@@ -17,17 +17,7 @@ skip_if_no_corpus <- function() {
 }
 
 # Defects of R/fixtures.R, R/fixtures_check.R found by this corpus (see the report).
-no_path <- paste("jsonlite refuses the bare token, but the message ('not valid JSON: lexical error: invalid char')",
-                 "names no JSON path and does not say numbers must be finite")
-KNOWN_ISSUES <- c(
-  deeply_nested.json = paste("json_shape() recurses once per nesting level: 'C stack usage is too close to",
-                             "the limit' (a stackOverflowError, not an lstmparity_input_error)"),
-  missing_expected_grads.json = "parse_expected() does not require forward, backward and grads: accepted",
-  nan_token_W.json = no_path,
-  infinity_token_x.json = no_path,
-  neg_infinity_token_proj.json = no_path,
-  nan_token_tolerance.json = no_path
-)
+KNOWN_ISSUES <- c() # none left: the defects listed here were fixed in R/fixtures*.R
 
 # The message names the JSON path: "params.W" (or deeper), or "params: 'W'".
 names_field <- function(message, field) {

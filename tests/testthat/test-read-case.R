@@ -70,9 +70,9 @@ test_that("a wrong shape is an input error saying what was expected", {
   raw <- good_raw(); raw$params$b <- raw$params$b[-1]
   expect_input_error(parse_case(raw, "case.json"), "params.b", "expected a vector of length 16, got length 15")
   raw <- good_raw(); raw$inputs$x[[1]][[2]] <- raw$inputs$x[[1]][[2]][-1]
-  expect_input_error(parse_case(raw, "case.json"), "inputs.x", "got a ragged or non-numeric array")
+  expect_input_error(parse_case(raw, "case.json"), "inputs.x", "got a ragged, non-numeric or too deeply nested array")
   raw <- good_raw(); raw$inputs$h0[[1]][[1]] <- "0.5"
-  expect_input_error(parse_case(raw, "case.json"), "inputs.h0", "got a ragged or non-numeric array")
+  expect_input_error(parse_case(raw, "case.json"), "inputs.h0", "got a ragged, non-numeric or too deeply nested array")
 })
 
 test_that("NA, NaN, Inf and null are input errors naming the element", {
@@ -116,9 +116,28 @@ test_that("unreadable files and invalid JSON are input errors naming the file", 
   err <- expect_error(read_case(missing), class = "lstmparity_input_error")
   expect_match(conditionMessage(err), "no-such-case.json: cannot read the file", fixed = TRUE)
   bad <- tempfile(fileext = ".json")
-  writeLines('{"format_version": 1, "name": "x", "params": {"W": [[1, NaN]]}}', bad)
+  writeLines('{"format_version": 1, "name": "x", "params": {"W": [[1, 2]]', bad)
   err <- expect_error(read_case(bad), class = "lstmparity_input_error")
   expect_match(conditionMessage(err), paste0(bad, ": not valid JSON"), fixed = TRUE)
   writeLines("[1, 2]", bad)
   expect_input_error(read_case(bad), "(top level)", "expected a JSON object")
+})
+
+test_that("bare NaN / Infinity tokens (not JSON) are input errors naming the element", {
+  skip_if_no_fixtures()
+  text <- readLines(file.path(fixtures_dir(), "batch_all_dims_differ.json"), warn = FALSE)
+  bad <- tempfile(fileext = ".json")
+  at <- grep("^ *\"W\": \\[", text)[1] + 1L # the first row of params.W
+  writeLines(replace(text, at, sub("\\[[^,]*,[^,]*,", "[1.5, NaN,", text[at])), bad)
+  expect_input_error(read_case(bad), "params.W", "expected finite numbers, got NaN at params.W[0][1]")
+  writeLines(replace(text, at, sub("\\[[^,]*,", "[-Infinity,", text[at])), bad)
+  expect_input_error(read_case(bad), "params.W", "got -Inf at params.W[0][0]")
+})
+
+test_that("arrays nested deeper than expected are refused without deep recursion", {
+  raw <- good_raw()
+  deep <- 1
+  for (k in 1:5000) deep <- list(deep)
+  raw$params$b <- deep
+  expect_input_error(parse_case(raw, "case.json"), "params.b", "too deeply nested")
 })

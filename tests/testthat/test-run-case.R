@@ -33,8 +33,8 @@ test_that("every shape the reader expects is the shape run_case produces", {
 
 test_that("a block swapped in through ops changes the result, without global state", {
   case <- random_case(config_of(3, 2, 2, 3), seed = 7)
-  buggy_step_backward <- function(dh, dc_next, cache, U) {
-    s <- lstm_step_backward(dh, dc_next, cache, U)
+  buggy_step_backward <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m = NULL) {
+    s <- lstm_step_backward(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m)
     s$dc_prev <- s$dc # forgot the forget gate: dc_prev = dc instead of dc * f
     s
   }
