@@ -61,11 +61,12 @@ batch_indices <- function(order, batch_size) {
 #' `targets[[n]]` is a vector as long as `tokens[[n]]` (many-to-many heads) or one
 #' number (many-to-one heads; then `targets` may be a plain vector). Sequences are
 #' padded at the end to the longest of the batch with token 1 and target 1; the
-#' mask is 1 on real steps, 0 on padding.
+#' mask is 1 on real steps, 0 on padding. Without padding there is no `mask`
+#' (an all-ones mask gives the same numbers; the unmasked step is cheaper).
 #'
 #' @param dataset list(`tokens`, `targets`).
 #' @param idx indices of the sequences in the batch.
-#' @return list(`tokens`: integer matrix `c(T, B)`, `mask`: matrix `c(T, B)`,
+#' @return list(`tokens`: integer matrix `c(T, B)`, `mask`: matrix `c(T, B)` (only with padding),
 #'   `targets`: integer matrix `c(T, B)` or vector of length `B`).
 #' @export
 make_batch <- function(dataset, idx) {
@@ -85,6 +86,7 @@ make_batch <- function(dataset, idx) {
   } else {
     y <- unlist(targets, use.names = FALSE)
   }
+  if (all(mask == 1)) return(list(tokens = tokens, targets = y)) # no padding: no mask (same numbers, cheaper)
   list(tokens = tokens, mask = mask, targets = y)
 }
 

@@ -122,6 +122,9 @@ parse_case <- function(raw, path = "<case>") {
   if (length(missing)) input_error(path, missing[1], "required by config but missing")
   mask <- case$inputs$mask
   if (!is.null(mask) && !all(mask == 0 | mask == 1)) input_error(path, "inputs.mask", "expected only 0 and 1")
+  if (!is.null(mask) && !any(mask == 1)) {
+    input_error(path, "inputs.mask", "expected at least one valid step (all entries are 0)")
+  }
   if (!is.null(raw$expected)) case$expected <- parse_expected(raw$expected, expect, path)
   case
 }

@@ -52,7 +52,7 @@ new_train_state <- function(params, seed = 0) {
 batch_metrics <- function(trace, batch, head) {
   logits <- trace$logits; y <- batch$targets
   if (head == "many_to_many_softmax") {
-    m <- batch$mask
+    m <- if (is.null(batch$mask)) array(1, dim(y)) else batch$mask
     n <- sum(m)
     d <- dim(logits)
     pred <- max.col(matrix(logits, d[1] * d[2], d[3]), ties.method = "first")

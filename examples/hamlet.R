@@ -7,8 +7,8 @@ lp <- lstmparity_source("R")
 args <- commandArgs(trailingOnly = TRUE)
 epochs <- if (length(args)) as.integer(args[1]) else 1000L
 s <- lp$train_hamlet(epochs = epochs, progress = interactive() || isatty(stdout()))
-cat(sprintf("\nhamlet (R): greedy next-character accuracy %.4f after %d epochs, %.1f ms/epoch\n",
-            s$accuracy, nrow(s$result$history), s$ms_per_epoch))
+cat(sprintf("\nhamlet (R): greedy next-character accuracy %.4f after %d epochs, %.1f ms/epoch mean, %.1f median\n",
+            s$accuracy, nrow(s$result$history), s$ms_per_epoch, s$ms_per_epoch_median))
 first <- which(s$result$history$accuracy >= 0.99)[1]
 if (!is.na(first)) cat(sprintf("training accuracy first reached 99%% at epoch %d\n", first))
 lp$save_model("out/hamlet_r.json", s$result$params, s$config, s$vocab, list(task = "hamlet"))

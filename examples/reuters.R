@@ -10,8 +10,8 @@ s <- lp$train_reuters(epochs = epochs, progress = interactive() || isatty(stdout
 cat("\n")
 print(s$result$history[, c("epoch", "loss", "accuracy", "valid_loss", "valid_accuracy")], digits = 4)
 n_test <- length(lp$text_datasets(lp$read_reuters(), 3, 50)$test$tokens)
-cat(sprintf("reuters (R): held-out accuracy %.4f (%d of %d documents), %.1f ms/epoch\n",
-            s$accuracy, round(s$accuracy * n_test), n_test, s$ms_per_epoch))
+cat(sprintf("reuters (R): held-out accuracy %.4f (%d of %d documents), %.1f ms/epoch mean, %.1f median\n",
+            s$accuracy, round(s$accuracy * n_test), n_test, s$ms_per_epoch, s$ms_per_epoch_median))
 lp$save_model("out/reuters_r.json", s$result$params, s$config, s$vocab, list(task = "reuters"))
 lp$plot_history(s$result$history, "out/reuters_r.png", "reuters (R)")
 cat("wrote out/reuters_r.json, out/reuters_r.png\n")

@@ -43,7 +43,7 @@ def test_bad_fixture_exit_2_and_the_others_still_run(tmp_path, capsys):
     code, out, err = run(capsys, "--impl", "python", "--fixtures", str(tmp_path))
     assert code == 2
     assert "tiny_random" in out and "agree" in out
-    assert "params.W: expected shape" in err and "not valid JSON" in err
+    assert "params.W: expected an array of shape" in err and "not valid JSON" in err
 
 
 def test_unknown_fixture_dir_or_case_or_impl_exit_2(tmp_path, capsys):

@@ -21,7 +21,16 @@ from typing import Any
 import numpy as np
 
 from . import bench_report as rep
-from .bench_peers import BASELINE_MAX_WORK, Peer, Policy, Shape, all_peers, gemm_rate, matmul_flops
+from .bench_peers import (
+    BASELINE_MAX_WORK,
+    Peer,
+    Policy,
+    Shape,
+    all_peers,
+    gemm_rate,
+    matmul_flops,
+    time_round_robin,
+)
 
 
 def _grid(t_values: list[int], h_values: list[int], b_values: list[int], hamlet_t: list[int],
@@ -89,23 +98,25 @@ def _setup(names: list[str], quick: bool) -> tuple[list[Peer], dict[str, dict]]:
 
 
 def _time_all(peers: list[Peer], shapes: list[Shape], policy: Policy) -> list[dict]:
-    rows, n, k = [], len(peers) * len(shapes), 0
-    for peer in peers:  # one implementation at a time: BLAS thread pools of the others stay idle
+    rows: list[dict] = []
+    for k, peer in enumerate(peers, 1):  # one implementation at a time: other BLAS thread pools stay idle
         time.sleep(0.2)
+        todo = [s for s in shapes if not peer.skip(s)]
+        _log(f"[{k}/{len(peers)}] {peer.name}: {len(todo)} shapes, in rounds ...")
+        timings = dict(zip(todo, time_round_robin([peer.prepare(s) for s in todo], policy, peer.min_chunk_s),
+                           strict=True))
         for s in shapes:
-            k += 1
             row: dict[str, Any] = {"impl": peer.name, "B": s.B, "T": s.T, "D": s.D, "H": s.H,
                                    "flops": matmul_flops(s)}
-            why = peer.skip(s)
-            if why:
-                row["skipped"] = why
-                _log(f"[{k:>3}/{n}] {peer.name:<9} {s}: skipped ({why})")
+            tm = timings.get(s)
+            if tm is None:
+                row["skipped"] = peer.skip(s)
+                _log(f"      {peer.name:<9} {s}: skipped ({row['skipped']})")
             else:
-                tm = peer.time(s, policy)
                 row.update(median_s=tm.median_s, min_s=min(tm.times_s), times_s=tm.times_s,
                            cpu_median_s=float(np.median(tm.cpu_s)), reps=len(tm.times_s), inner=tm.inner,
                            gflops=row["flops"] / tm.median_s / 1e9)
-                _log(f"[{k:>3}/{n}] {peer.name:<9} {s}: {1e3 * tm.median_s:9.2f} ms (median of {len(tm.times_s)}; "
+                _log(f"      {peer.name:<9} {s}: {1e3 * tm.median_s:9.2f} ms (median of {len(tm.times_s)}; "
                      f"CPU {1e3 * row['cpu_median_s']:.2f} ms)")
             rows.append(row)
     for r in rows:

@@ -9,8 +9,9 @@ Every peer times one forward + backward pass of one LSTM layer of shape
 * ``torch64``, ``torch32`` -- ``torch.nn.LSTM`` on the CPU, forward + backward of ``sum(out * R)``;
 * ``baseline`` -- the per-sample loop of :mod:`bench_baseline` (the notebooks' style).
 
-Timing policy: ``warmup`` untimed runs, then ``reps`` timed runs with
-``min_reps <= reps <= max_reps`` chosen so that they take about ``budget_s``.
+Timing policy (:func:`time_round_robin`): ``warmup`` untimed runs of every shape, then
+``reps`` timed runs per shape, ``min_reps <= reps <= max_reps`` chosen so that they take
+about ``budget_s``, interleaved over the shapes in rounds.
 """
 
 from __future__ import annotations
@@ -72,20 +73,47 @@ def reps_for(t_one: float, p: Policy) -> int:
     return int(min(p.max_reps, max(p.min_reps, math.ceil(p.budget_s / max(t_one, 1e-9)))))
 
 
-def time_callable(fn: Callable[[], Any], p: Policy) -> Timing:
-    """Warm up, then time ``reps_for()`` single calls with ``perf_counter``."""
-    t_one = math.inf
-    for _ in range(max(1, p.warmup)):
-        t0 = time.perf_counter()
-        fn()
-        t_one = time.perf_counter() - t0
-    times, cpu = [], []
-    for _ in range(reps_for(t_one, p)):
+Chunk = Callable[[int], tuple[float, float]]  # run n passes -> (wall s, CPU s) of all n
+
+
+def python_chunk(fn: Callable[[], Any]) -> Chunk:
+    """Time ``n`` calls of ``fn`` with ``perf_counter`` / ``process_time``."""
+
+    def chunk(n: int) -> tuple[float, float]:
         c0, t0 = time.process_time(), time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return Timing(times, cpu)
+        for _ in range(n):
+            fn()
+        return time.perf_counter() - t0, time.process_time() - c0
+
+    return chunk
+
+
+def time_round_robin(chunks: list[Chunk], p: Policy, min_chunk_s: float = 0.0) -> list[Timing]:
+    """Warm every chunk up, then time them in rounds (one repetition of each per round).
+
+    Interleaving spreads a burst of outside load over all shapes instead of
+    spoiling every repetition of one. A repetition runs ``inner`` passes, enough
+    to last ``min_chunk_s`` (for timers that count milliseconds).
+    """
+    inner, reps = [], []
+    for chunk in chunks:
+        t_one = math.inf
+        # perf_counter here: R's own clock may read 0 for a fast pass. With a coarse clock, one more
+        # pass after the warm-up: the first call of R code is slower (byte compilation)
+        for _ in range(max(1, p.warmup) + (min_chunk_s > 0)):
+            t0 = time.perf_counter()
+            chunk(1)
+            t_one = max(time.perf_counter() - t0, 1e-6)
+        inner.append(max(1, math.ceil(min_chunk_s / t_one)))
+        reps.append(reps_for(t_one * inner[-1], p))
+    out = [Timing([], [], n) for n in inner]
+    for r in range(max(reps, default=0)):
+        for chunk, n, k, tm in zip(chunks, inner, reps, out, strict=True):
+            if r < k:
+                wall, cpu = chunk(n)
+                tm.times_s.append(wall / n)
+                tm.cpu_s.append(cpu / n)
+    return out
 
 
 def _data(s: Shape, seed: int = 0) -> tuple[np.ndarray, ...]:
@@ -111,16 +139,19 @@ class Peer:
     def skip(self, s: Shape) -> str | None:
         return None
 
-    def time(self, s: Shape, p: Policy) -> Timing:
+    min_chunk_s = 0.0  # R: proc.time() counts milliseconds, so R times loops of >= 20 ms
+
+    def prepare(self, s: Shape) -> Chunk:
+        """Make the data of shape ``s``; return what runs n forward+backward passes and times them."""
         raise NotImplementedError
 
 
 class NumpyPeer(Peer):
     name, label = "numpy", "NumPy reference (lstm_forward + lstm_backward)"
 
-    def time(self, s: Shape, p: Policy) -> Timing:
+    def prepare(self, s: Shape) -> Chunk:
         x, W, U, b, dh = _data(s)
-        return time_callable(lambda: lstm_backward(dh, lstm_forward(x, W, U, b)[1]), p)
+        return python_chunk(lambda: lstm_backward(dh, lstm_forward(x, W, U, b)[1]))
 
 
 class BaselinePeer(Peer):
@@ -135,10 +166,10 @@ class BaselinePeer(Peer):
             return None
         return f"B*T*H*(H+D) = {work:.3g} > {self.max_work:.3g} (too slow for this grid)"
 
-    def time(self, s: Shape, p: Policy) -> Timing:
+    def prepare(self, s: Shape) -> Chunk:
         x, W, U, b, dh = _data(s)
         params = split_params(W, U, b)
-        return time_callable(lambda: baseline_forward_backward(x, params, dh), p)
+        return python_chunk(lambda: baseline_forward_backward(x, params, dh))
 
 
 class TorchPeer(Peer):
@@ -155,7 +186,7 @@ class TorchPeer(Peer):
         self.torch = torch
         return None
 
-    def time(self, s: Shape, p: Policy) -> Timing:
+    def prepare(self, s: Shape) -> Chunk:
         torch = self.torch
         dtype = torch.float64 if self.bits == 64 else torch.float32
         torch.manual_seed(0)
@@ -169,11 +200,12 @@ class TorchPeer(Peer):
             out, _ = lstm(x)
             (out * R).sum().backward()
 
-        return time_callable(run, p)
+        return python_chunk(run)
 
 
 class RPeer(Peer):
     name, label = "r", "base R port via rpy2, timed inside R"
+    min_chunk_s = 0.02
 
     def __init__(self) -> None:
         self.ro: Any = None
@@ -189,6 +221,7 @@ class RPeer(Peer):
             env = ro.r["new.env"]()
             ro.r["sys.source"](str(R_SCRIPT), envir=env)
             self.impl = env["bench_load"](str(R_DIR))
+            env["bench_prepare"](self.impl, 2, 3, 2, 2)(3)  # R byte-compiles functions in their first calls
         except Exception as err:  # noqa: BLE001 - rpy2 missing, R missing, or an R error while sourcing
             return f"R via rpy2 unavailable ({type(err).__name__}: {str(err).strip()})"
         self.ro, self.env = ro, env
@@ -198,10 +231,14 @@ class RPeer(Peer):
         r = self.ro.r
         return {"version": str(r("R.version.string")[0]), "blas": str(r('extSoftVersion()[["BLAS"]]')[0])}
 
-    def time(self, s: Shape, p: Policy) -> Timing:
-        res = self.env["bench_time"](self.impl, s.B, s.T, s.D, s.H, p.warmup, p.min_reps, p.max_reps, p.budget_s)
-        wall, cpu = ([float(t) for t in res.rx2(k)] for k in ("times", "cpu"))
-        return Timing(wall, cpu, int(res.rx2("inner")[0]))
+    def prepare(self, s: Shape) -> Chunk:
+        r_chunk = self.env["bench_prepare"](self.impl, s.B, s.T, s.D, s.H)
+
+        def chunk(n: int) -> tuple[float, float]:
+            wall, cpu = (float(v) for v in r_chunk(n))
+            return wall, cpu
+
+        return chunk
 
 
 def all_peers(baseline_max_work: float = BASELINE_MAX_WORK) -> list[Peer]:

@@ -6,7 +6,7 @@ step: the many-to-many heads) or a single int (one per sequence: the
 many-to-one heads).
 
 Batches are padded at the end to the longest sequence of the batch; the mask is
-1 on real steps and 0 on padding, so ``h_{T-1}`` is the state at each
+1 on real steps and 0 on padding (and left out when nothing is padded), so ``h_{T-1}`` is the state at each
 sequence's last real step. Padding uses token 0 and target 0 (masked out).
 
 The shuffle uses the Park-Miller "minimal standard" generator
@@ -57,7 +57,11 @@ def batch_indices(order: list[int], batch_size: int) -> list[list[int]]:
 
 
 def make_batch(dataset: dict, idx: list[int]) -> dict[str, np.ndarray]:
-    """Inputs for model_forward: tokens (T, B) int, mask (T, B) float, targets (T, B) or (B,)."""
+    """Inputs for model_forward: tokens (T, B) int, mask (T, B) float, targets (T, B) or (B,).
+
+    Without padding (all sequences of the batch equally long) there is no ``mask``: an
+    all-ones mask gives the same numbers, and the unmasked step is cheaper.
+    """
     seqs = [dataset["tokens"][n] for n in idx]
     T, B = max(len(s) for s in seqs), len(seqs)
     tokens = np.zeros((T, B), dtype=np.int64)
@@ -72,6 +76,8 @@ def make_batch(dataset: dict, idx: list[int]) -> dict[str, np.ndarray]:
             y[: len(s), b] = s
     else:
         y = np.asarray(targets)
+    if mask.all():
+        return {"tokens": tokens, "targets": y}
     return {"tokens": tokens, "mask": mask, "targets": y}
 
 

@@ -81,7 +81,7 @@ def batch_metrics(trace: dict, batch: dict, head: str) -> tuple[float, float, fl
     """(loss * n, correct, n) for one batch; n counts predictions (valid steps or sequences)."""
     logits, y = trace["logits"], batch["targets"]
     if head == "many_to_many_softmax":
-        m = batch["mask"]
+        m = batch.get("mask", np.ones(y.shape))
         n = float(m.sum())
         correct = float(np.sum((np.argmax(logits, axis=-1) == y) * m))
     else:

@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         return 130
     last = result.history[-1] if result.history else {}
     print(f"{args.task}: {what} {out['accuracy']:.4f} after {last.get('epoch', 0)} epochs, "
-          f"{out['ms_per_epoch']:.1f} ms/epoch (forward + backward + update)")
+          f"{out['ms_per_epoch']:.1f} ms/epoch mean, {out['ms_per_epoch_median']:.1f} median "
+          "(forward + backward + update)")
     first = next((row["epoch"] for row in result.history if row["accuracy"] >= 0.99), None)
     if first is not None:
         print(f"training accuracy first reached 99% at epoch {first}")

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from lstmparity.activations import log_softmax, sigmoid, softplus
 from lstmparity.model import init_params, loss_and_grads, model_backward, model_forward, run_case
 from lstmparity.optim import clip_grad_norm, clip_grads
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HEADS = ("none", "many_to_many_softmax", "many_to_one_sigmoid", "many_to_one_softmax")
 
@@ -176,11 +179,15 @@ def test_clip_grad_norm_when_the_squared_norm_overflows() -> None:
     assert clip_grad_norm({"dW": np.array([3.0, 4.0])}, 1.0)["dW"] == pytest.approx([0.6, 0.8], rel=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="head many_to_many_softmax divides by sum(mask): an all-zero mask "
-                   "gives 0/0 (RuntimeWarning, NaN loss); read_case accepts such a mask")
-def test_an_all_zero_mask_is_refused_or_gives_a_finite_loss() -> None:
-    case = make_case(T=3, B=2, D=2, H=3, head="many_to_many_softmax", seed=1)
-    case["inputs"]["mask"] = np.zeros((3, 2))
-    with strict():
-        out = run_case(case)
-    assert all_finite(out)
+def test_an_all_zero_mask_is_refused_by_the_reader(tmp_path) -> None:
+    """The mean over valid steps is 0/0 without a valid step, so the reader refuses such a case."""
+    import json
+
+    from lstmparity.fixtures import FixtureError, read_case
+
+    raw = json.loads((ROOT / "fixtures" / "char_lm_many_to_many.json").read_text())
+    raw["inputs"]["mask"] = [[0.0] * len(row) for row in raw["inputs"]["mask"]]
+    del raw["expected"]
+    (tmp_path / "zero_mask.json").write_text(json.dumps(raw))
+    with pytest.raises(FixtureError, match=r"zero_mask.json: inputs.mask: expected at least one valid step"):
+        read_case(tmp_path / "zero_mask.json")

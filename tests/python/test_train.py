@@ -25,6 +25,7 @@ def test_make_batch_pads_at_the_end_and_masks():
     assert batch["mask"].tolist() == [[1, 1], [1, 0], [1, 0]]
     assert batch["targets"].tolist() == [1, 0]
     assert batch_indices([5, 6, 7], 2) == [[5, 6], [7]]
+    assert "mask" not in make_batch({"tokens": [[1, 2], [3, 4]], "targets": [1, 0]}, [0, 1])  # nothing padded
 
 
 @pytest.mark.parametrize("task", [tiny_task, tiny_lm], ids=["many_to_one_sigmoid", "many_to_many_softmax"])

@@ -128,12 +128,13 @@ test_that("clip_grad_norm gives finite gradients when the squared norm overflows
   expect_equal(clip_grad_norm(list(dW = c(3, 4)), 1)$dW, c(0.6, 0.8), tolerance = 1e-6)
 })
 
-test_that("an all-zero mask is refused or gives a finite loss (head many_to_many_softmax)", {
-  case <- make_case(3L, 2L, 2L, 3L, "many_to_many_softmax", seed = 1)
-  case$inputs$mask <- matrix(0, 3, 2)
-  out <- suppressWarnings(run_case(case))
-  if (!all_finite(out)) {
-    skip("known issue: the loss divides by sum(mask); an all-zero mask gives 0/0 = NaN (read_case accepts it)")
-  }
-  succeed()
+test_that("an all-zero mask is refused by the reader, naming inputs.mask", {
+  skip_if_no_fixtures()
+  src <- file.path(fixtures_dir(), "char_lm_many_to_many.json")
+  raw <- jsonlite::fromJSON(src, simplifyVector = FALSE)
+  raw$inputs$mask <- lapply(raw$inputs$mask, function(row) lapply(row, function(v) 0))
+  raw$expected <- NULL
+  path <- tempfile(fileext = ".json")
+  writeLines(jsonlite::toJSON(raw, auto_unbox = TRUE, digits = NA), path)
+  expect_error(read_fixture(path), "inputs.mask.*at least one valid step")
 })

@@ -21,6 +21,7 @@ test_that("batches are padded at the end and masked", {
   expect_equal(b$mask, matrix(c(1, 1, 1, 1, 0, 0), 3, 2))
   expect_equal(b$targets, c(1, 0))
   expect_equal(batch_indices(5:7, 2), list(5:6, 7L))
+  expect_null(make_batch(list(tokens = list(1:2, 3:4), targets = c(1, 0)), 1:2)$mask) # nothing padded
 })
 
 test_that("the loss falls with Adam + clip-norm and with SGD + clip-value", {
