@@ -18,7 +18,10 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     z is clipped to [-700, 700] so exp() stays finite and normal (no overflow or
     underflow warning); beyond that range sigmoid is 0 or 1 to within 1e-304.
     """
-    e = np.exp(-np.clip(z, -700.0, 700.0))
+    e = np.negative(z)
+    np.minimum(e, 700.0, out=e)  # the clip, as two plain ufunc calls (np.clip's wrapper is slow)
+    np.maximum(e, -700.0, out=e)
+    np.exp(e, out=e)
     e += 1.0
     return np.reciprocal(e, out=e)
 

@@ -95,7 +95,10 @@ def lstm_local_grads(
     if m is not None:  # padded steps: the new state is discarded, so no gradient reaches it
         dh_do *= m
         dh_dc *= m
-    dc_difg = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)
+    dc_difg = np.empty(i.shape[:-1] + (3, i.shape[-1]))  # [dc_di, dc_df, dc_dg] side by side
+    np.multiply(g * i, 1.0 - i, out=dc_difg[..., 0, :])
+    np.multiply(c_prev * f, 1.0 - f, out=dc_difg[..., 1, :])
+    np.multiply(i, 1.0 - g * g, out=dc_difg[..., 2, :])
     return LocalGrads(dh_do, dh_dc, dc_difg)
 
 
