@@ -41,7 +41,10 @@ def _plugins() -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .allocator import keep_freed_memory
+
     args = build_parser().parse_args(argv)
+    keep_freed_memory()  # the command's own process only; see allocator.py
     return args.func(args)
 
 

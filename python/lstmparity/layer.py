@@ -57,7 +57,8 @@ def lstm_forward(
     """
     T, B, D = x.shape
     H = U.shape[0]
-    xw = (x.reshape(T * B, D) @ W + b).reshape(T, B, 4 * H)  # x_t W + b for all t
+    xw = (x.reshape(T * B, D) @ W).reshape(T, B, 4 * H)  # x_t W + b for all t
+    xw += b  # (in place: a second (T, B, 4H) temporary costs more than the product here)
     m_all = None if mask is None else np.asarray(mask, dtype=float)[:, :, None]
     a = np.empty((T, B, 4 * H))
     h_all, c_all, tanh_c = np.empty((T + 1, B, H)), np.empty((T + 1, B, H)), np.empty((T, B, H))
@@ -105,10 +106,10 @@ def lstm_backward(
     dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
     for t in reversed(range(T)):
         m = None if cache.mask is None else cache.mask[t]
-        dh = dh_head[t] + dh_next  # total dL/dh_t
+        dh = np.add(dh_head[t], dh_next, out=dh_all[t])  # total dL/dh_t
         s = step_backward(dh, dc_next, local.dh_do[t], local.dh_dc[t], local.dc_difg[t], g["f"][t],
                           cache.U, m, out=dz[t])
-        dh_all[t], dc_all[t] = dh, s.dc
+        dc_all[t] = s.dc
         dh_next, dc_next = s.dh_prev, s.dc_prev
     d = gates(dz)
     trace = {"dh": dh_all, "do": d["o"], "dc": dc_all, "di": d["i"], "df": d["f"], "dg": d["g"]}
