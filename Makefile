@@ -1,7 +1,7 @@
 # Two commands set everything up on a fresh machine (Debian, root or sudo):
 #   make conform   run the conformance suite (both implementations, every fixture)
 #   make test      run every test (Python, R, R CMD check)
-# Other targets: make fixtures | make bench | make lint | make setup | make clean
+# Other targets: make fixtures | make bench | make demo-hamlet | make demo-reuters | make lint | make setup | make clean
 
 SHELL := /bin/bash
 VENV  := .venv
@@ -11,7 +11,8 @@ SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 R_DEBS := r-base-core r-base-dev r-cran-jsonlite r-cran-testthat libopenblas0-pthread
 STAMP := .make
 
-.PHONY: conform test setup fixtures fixtures-check bench bench-quick lint test-python test-r r-check clean
+.PHONY: conform test setup fixtures fixtures-check bench bench-quick lint test-python test-r r-check clean \
+        demo-hamlet demo-hamlet-r demo-reuters demo-reuters-r mutants
 
 conform: setup
 	$(BIN)/lstmparity conform
@@ -61,6 +62,22 @@ bench: setup
 
 bench-quick: setup
 	$(BIN)/lstmparity bench --quick
+
+mutants: setup
+	$(BIN)/lstmparity conform --mutants
+
+# The two learning demos, in each language (docs/training.md).
+demo-hamlet: setup
+	$(BIN)/lstmparity train hamlet
+
+demo-hamlet-r: setup
+	Rscript examples/hamlet.R
+
+demo-reuters: setup
+	$(BIN)/lstmparity train reuters
+
+demo-reuters-r: setup
+	Rscript examples/reuters.R
 
 clean:
 	rm -rf $(STAMP) $(VENV) *.tar.gz lstmparity.Rcheck

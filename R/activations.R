@@ -9,13 +9,14 @@
 #'
 #' Equations:
 #' \preformatted{
-#' sigmoid(z)       = 1 / (1 + exp(-z))     (z clipped to [-700, 700]: exp cannot overflow)
+#' sigmoid(z)       = 1 / (1 + exp(-z))     (exp(-z) = Inf for z < -709 gives exactly 0)
 #' log_softmax(a)_k = a_k - m - log(sum_j exp(a_j - m)),  m = max_j a_j
 #' softplus(z)      = log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|))
 #' }
 #'
-#' Beyond +-700, sigmoid is 0 or 1 to within 1e-304; the clip keeps `exp()`
-#' finite and normal, and keeps the values those of the Python reference.
+#' R's `exp()` returns `Inf` without a warning when it overflows, and
+#' `1 / (1 + Inf)` is 0, the correctly rounded limit; the Python reference
+#' computes the same expression (silencing NumPy's overflow warning).
 #'
 #' @param z numeric vector, matrix or array (any shape; the result has the same shape).
 #' @param a numeric matrix, dim `c(N, K)`: one row of `K` logits per example.
@@ -29,7 +30,6 @@ NULL
 #' @rdname activations
 #' @export
 sigmoid <- function(z) {
-  if (length(z) && !isTRUE(max(z) <= 700 && min(z) >= -700)) z <- pmin(pmax(z, -700), 700) # also NaN
   1 / (1 + exp(-z))
 }
 

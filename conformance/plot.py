@@ -36,7 +36,7 @@ def heatmap(o: Outcome, path: Path) -> None:
     labels, grid = error_grid(o)
     shown = np.log10(np.clip(np.nan_to_num(grid, nan=np.nan, posinf=1e3), FLOOR, 1e3))
     T = grid.shape[1]
-    fig, ax = plt.subplots(figsize=(min(3 + 0.35 * T, 16), 1.2 + 0.32 * len(labels)))
+    fig, ax = plt.subplots(figsize=(min(5 + 0.35 * T, 16), 1.6 + 0.32 * len(labels)))
     im = ax.imshow(np.ma.masked_invalid(shown), aspect="auto", cmap="magma_r", vmin=-18, vmax=1,
                    interpolation="nearest")
     ax.set_yticks(range(len(labels)), labels)
@@ -46,7 +46,7 @@ def heatmap(o: Outcome, path: Path) -> None:
     tol = o.fixture.case["tolerance"]["rtol"] if o.fixture.case else None
     fig.colorbar(im, ax=ax, label=f"log10 max|a-e| / max|e| (rtol {tol:g})" if tol else "log10 rel. error")
     first = o.comparison.first
-    title = f"{o.impl} / {o.fixture.name}: " + (f"first divergence at {where(first)}" if first else "all agree")
+    title = f"{o.impl} / {o.fixture.name}\n" + (f"first divergence at {where(first)}" if first else "all agree")
     if first is not None and first.entry.step is not None and first.entry.phase in ("forward", "backward"):
         row = labels.index(f"{first.entry.phase} {first.entry.name}")
         ax.add_patch(matplotlib.patches.Rectangle((first.entry.step - 0.5, row - 0.5), 1, 1, fill=False,
