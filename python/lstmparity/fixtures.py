@@ -101,7 +101,8 @@ def _skeleton(value: Any, path: str, where: str = "") -> Any:
     if isinstance(value, list):
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
             return []  # a row of numbers: checked by _array, element by element
-        return [_skeleton(v, path, f"{where}.{i}") for i, v in enumerate(value)]
+        children = [_skeleton(v, path, f"{where}.{i}") for i, v in enumerate(value)]
+        return [] if all(c == [] for c in children) else children  # a nested array of numbers: collapse
     if isinstance(value, float) and not np.isfinite(value):
         raise FixtureError(f"{path}: {where}: expected a finite number, got {value} "
                            "(JSON has no NaN/Infinity, and 1e999 overflows)")
