@@ -43,6 +43,7 @@ NULL
 #' @rdname read_case
 #' @export
 read_case <- function(path) {
+  check_case_size(path)
   text <- tryCatch(readChar(path, file.info(path)$size, useBytes = TRUE),
                    error = function(e) input_error(path, NULL, paste("cannot read the file:", conditionMessage(e))),
                    warning = function(w) input_error(path, NULL, paste("cannot read the file:", conditionMessage(w))))
@@ -136,6 +137,19 @@ case_paths <- function(folder) {
 }
 
 # Signal the classed input error: "<file>: <field>: <what>".
+# Cases larger than LSTMPARITY_MAX_CASE_MB (default 32) are refused before parsing, in well under a
+# second; the committed cases are below 0.3 MB. Mirrors fixtures.py: check_case_size().
+check_case_size <- function(path) {
+  limit <- suppressWarnings(as.numeric(Sys.getenv("LSTMPARITY_MAX_CASE_MB", "32")))
+  if (is.na(limit)) limit <- 32
+  size <- file.info(path)$size
+  if (!is.na(size) && size > limit * 1e6) {
+    input_error(path, "(file size)", sprintf(
+      "expected a case of at most %g MB, got %.1f MB; set LSTMPARITY_MAX_CASE_MB to read larger cases",
+      limit, size / 1e6))
+  }
+}
+
 input_error <- function(path, field, what) {
   msg <- paste(c(path, field, what), collapse = ": ")
   stop(structure(class = c("lstmparity_input_error", "error", "condition"),

@@ -9,6 +9,7 @@ raises :class:`FixtureError` naming the file, the JSON path and what was expecte
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -198,9 +199,25 @@ def _parse_expected(raw: dict, expect: dict, path: str) -> dict:
     return out
 
 
+def check_case_size(path: str) -> None:
+    """Refuse, before parsing, a file over LSTMPARITY_MAX_CASE_MB (default 32; committed cases are < 0.3 MB)."""
+    try:
+        limit = float(os.environ.get("LSTMPARITY_MAX_CASE_MB", "32"))
+    except ValueError:
+        limit = 32.0
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return  # reported when the file is read
+    if size > limit * 1e6:
+        raise FixtureError(f"{path}: (file size): expected a case of at most {limit:g} MB, got {size / 1e6:.1f} MB; "
+                           "set LSTMPARITY_MAX_CASE_MB to read larger cases")
+
+
 def read_case(path: str | Path) -> dict:
     """Read and validate one case file. Raises FixtureError on any problem."""
     path = str(path)
+    check_case_size(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:

@@ -365,7 +365,9 @@ def write_big_case(folder: Path, megabytes: float = 50.0) -> Path:
 
 
 BIG_CASE = {"file": "big_50mb_ragged_x.json", "what": "~50 MB, inputs.x ragged in its last step",
-            "field": "inputs.x", "expect": ["ragged"]}
+            "field": "(file size)", "expect": ["at most 32 MB", "LSTMPARITY_MAX_CASE_MB"]}
+# With LSTMPARITY_MAX_CASE_MB raised, the same file is parsed and refused for its content:
+BIG_CASE_PARSED = {**BIG_CASE, "field": "inputs.x", "expect": ["ragged"]}
 
 
 def expected_outputs() -> dict[str, bytes]:

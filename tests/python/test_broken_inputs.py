@@ -99,6 +99,13 @@ def test_a_50_mb_case_errors_cleanly(tmp_path: Path) -> None:
     check_message(message, make_broken.BIG_CASE)
 
 
+@pytest.mark.skipif(bool(os.environ.get("LSTMPARITY_SKIP_BIG")), reason="LSTMPARITY_SKIP_BIG is set")
+def test_a_50_mb_case_is_parsed_and_refused_for_its_content_when_allowed(tmp_path: Path, monkeypatch) -> None:
+    path = make_broken.write_big_case(tmp_path)
+    monkeypatch.setenv("LSTMPARITY_MAX_CASE_MB", "100")
+    check_message(refusal(path), make_broken.BIG_CASE_PARSED)
+
+
 # --- the conformance runner -------------------------------------------------------------
 RUNNER_READY = (ROOT / "conformance" / "cli.py").is_file()
 GOOD = ["tiny_random", "batch_all_dims_differ"]

@@ -152,5 +152,11 @@ test_that("a 50 MB case errors cleanly", {
   cond <- refusal(path)
   message(sprintf("50 MB case: %.1f MB refused in %.1f s", file.size(path) / 1e6,
                   as.numeric(Sys.time() - start, units = "secs")))
-  check_refusal(cond, list(file = basename(path), field = "inputs.x", expect = list("ragged")))
+  check_refusal(cond, list(file = basename(path), field = "(file size)",
+                           expect = list("at most 32 MB", "LSTMPARITY_MAX_CASE_MB")))
+  withr_env <- Sys.getenv("LSTMPARITY_MAX_CASE_MB", NA)
+  Sys.setenv(LSTMPARITY_MAX_CASE_MB = "100")
+  on.exit(if (is.na(withr_env)) Sys.unsetenv("LSTMPARITY_MAX_CASE_MB") else
+    Sys.setenv(LSTMPARITY_MAX_CASE_MB = withr_env), add = TRUE)
+  check_refusal(refusal(path), list(file = basename(path), field = "inputs.x", expect = list("ragged")))
 })
