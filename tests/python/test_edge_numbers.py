@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import head_inputs
 from lstmparity.activations import log_softmax, sigmoid, softplus
 from lstmparity.model import init_params, loss_and_grads, model_backward, model_forward, run_case
 from lstmparity.optim import clip_grad_norm, clip_grads
@@ -49,12 +50,7 @@ def make_case(T: int, B: int, D: int, H: int, head: str, seed: int = 0, K: int =
         config["K"] = 1
     rng = np.random.default_rng(seed)
     inputs = {"x": rng.standard_normal((T, B, D))}
-    if head == "none":
-        inputs["proj"] = rng.standard_normal((T, B, H))
-    elif head == "many_to_many_softmax":
-        inputs["targets"] = rng.integers(0, K, (T, B))
-    else:
-        inputs["targets"] = rng.integers(0, 2 if head == "many_to_one_sigmoid" else K, B)
+    inputs.update(head_inputs(rng, head, T, B, H, K))
     return {"config": config, "params": init_params(config, seed), "inputs": inputs}
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import head_inputs
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lstmparity.gradcheck import numerical_grads, rel_error
@@ -73,12 +74,7 @@ def cases(draw, max_size: int = 3, optimizer: bool = False) -> dict:
         mask = (rng.random((T, B)) < 0.7).astype(float)
         mask[0] = 1.0  # every sequence has a valid step (an all-zero mask is a known issue)
         inputs["mask"] = mask
-    if head == "none":
-        inputs["proj"] = rng.standard_normal((T, B, H))
-    elif head == "many_to_many_softmax":
-        inputs["targets"] = rng.integers(0, K, (T, B))
-    else:
-        inputs["targets"] = rng.integers(0, 2 if head == "many_to_one_sigmoid" else K, B)
+    inputs.update(head_inputs(rng, head, T, B, H, K))
     case = {"config": config, "params": params, "inputs": inputs}
     if optimizer:
         name = draw(st.sampled_from(["sgd", "adam"]))
@@ -104,12 +100,7 @@ def fixed_case(head: str, V: int | None = None) -> dict:
     inputs = {"tokens": rng.integers(0, V, (T, B))} if V else {"x": rng.standard_normal((T, B, D))}
     inputs.update(h0=rng.standard_normal((B, H)), c0=rng.standard_normal((B, H)),
                   mask=np.array([[1, 1, 1], [1, 0, 1], [1, 0, 1], [0, 0, 1]], dtype=float))
-    if head == "none":
-        inputs["proj"] = rng.standard_normal((T, B, H))
-    elif head == "many_to_many_softmax":
-        inputs["targets"] = rng.integers(0, K, (T, B))
-    else:
-        inputs["targets"] = rng.integers(0, 2 if head == "many_to_one_sigmoid" else K, B)
+    inputs.update(head_inputs(rng, head, T, B, H, K))
     return {"config": config, "params": init_params(config, 5), "inputs": inputs}
 
 
