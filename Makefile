@@ -71,13 +71,13 @@ demo-hamlet: setup
 	$(BIN)/lstmparity train hamlet
 
 demo-hamlet-r: setup
-	OPENBLAS_NUM_THREADS=1 Rscript examples/hamlet.R
+	OPENBLAS_NUM_THREADS=1 R_GC_MEM_GROW=3 Rscript examples/hamlet.R
 
 demo-reuters: setup
 	$(BIN)/lstmparity train reuters
 
 demo-reuters-r: setup
-	OPENBLAS_NUM_THREADS=1 Rscript examples/reuters.R
+	OPENBLAS_NUM_THREADS=1 R_GC_MEM_GROW=3 Rscript examples/reuters.R
 
 clean:
 	rm -rf $(STAMP) $(VENV) *.tar.gz lstmparity.Rcheck

@@ -18,28 +18,27 @@ from_rows <- function(a, T, B) {
   a
 }
 
-# The rows of step t in a (T * B, F) matrix with rows t fastest: a[t, b, ] for b = 1..B.
-step_rows <- function(t, T, B) {
-  seq.int(t, by = T, length.out = B)
-}
-
-# (T * B, F) matrix with rows step by step (row (t - 1) * B + b, as rbind() of
-# the per-step matrices gives) -> (T, B, F) array.
-from_step_rows <- function(a, T, B) {
-  d <- ncol(a)
-  dim(a) <- c(B, T, d)
-  aperm(a, c(2L, 1L, 3L))
-}
-
 # A list of T matrices, each (B, F) -> one (T, B, F) array.
 stack_steps <- function(mats) {
   d <- dim(mats[[1]])
   T <- length(mats)
-  a <- unlist(mats, use.names = FALSE)
+  a <- vapply(mats, identity, mats[[1]]) # (B, F, T): step t is a contiguous block
   dim(a) <- c(d[1] * d[2], T)
   a <- t(a) # (T, B * F): t fastest, as a (T, B, F) array
   dim(a) <- c(T, d)
   a
+}
+
+# One (T, B, F) array -> a list of T matrices, each (B, F): stack_steps() undone.
+# (Step t is every T-th element from t on; one index per step, no copy of the whole array.)
+unstack_steps <- function(a) {
+  d <- dim(a)
+  T <- d[1]
+  lapply(seq_len(T), function(t) {
+    s <- a[seq.int(t, by = T, length.out = d[2] * d[3])]
+    dim(s) <- d[2:3]
+    s
+  })
 }
 
 # Step t of a (T, B, F) array as a (B, F) matrix (also when B or F is 1).

@@ -4,11 +4,16 @@
 # The loops only carry what depends on time; each step's values are kept in
 # lists and stacked into (T, B, .) arrays once, after the loop. The parameter
 # gradients are one matrix product each, over all T * B rows, after the
-# backward loop. Two differences from the NumPy code, both for speed in R and
-# neither changing a formula: x_t W + b is computed at the top of each step
-# (slicing step t out of a precomputed (T * B, 4H) product costs R more than
-# the product itself), and the local derivatives are computed step by step
-# inside the backward loop, on the step's own (B, H) matrices.
+# backward loop. Three differences from the NumPy code, all for speed in R and
+# none changing a formula:
+# - x_t W + b is computed at the top of each step, as [1 | x_t] [b; W] (one
+#   product; slicing step t out of a precomputed (T * B, 4H) product costs R
+#   more than the product itself);
+# - the local derivatives are computed step by step inside the backward loop,
+#   on the step's own (B, H) matrices;
+# - the matrix products call BLAS directly (options(matprod = "blas") for the
+#   duration of the call): R's default first scans both operands for NaN, which
+#   for these small per-step products costs about as much as the product.
 
 #' An LSTM layer over a sequence, forward
 #'
@@ -23,32 +28,35 @@
 #' @param step_forward the step function (default [lstm_step_forward()]).
 #' @return list(`out`: list(`i, f, g, o, c, h`), each an array of dim `c(T, B, H)`
 #'   (`c`, `h` are the carried states c_t, h_t); `cache`: what [lstm_backward()]
-#'   needs: `W, U, mask`, and per step (lists of T matrices) `x` (x_t), `h_prev`,
-#'   `c_prev` (h_{t-1}, c_{t-1}) and `steps` (what the step function returned)).
+#'   needs: `x, W, U, mask`, `h_prev` (`c(T, B, H)`, h_{t-1} for every t), and
+#'   per step (lists of T matrices) `c_prev` (c_{t-1}) and `steps` (what the
+#'   step function returned)).
 #' @seealso [lstm_backward()]
 #' @export
 lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
                          step_forward = lstm_step_forward) {
+  old <- options(matprod = "blas")
+  on.exit(options(old))
   d <- dim(x); T <- d[1]; B <- d[2]
   H <- nrow(U)
-  x_rows <- as_rows(x)
-  b_rows <- rep(b, each = B) # b added to every row of x_t W
+  bW <- rbind(b, W, deparse.level = 0) # x_t W + b = [1 | x_t] [b; W]
   h <- if (is.null(h0)) matrix(0, B, H) else h0
   c <- if (is.null(c0)) matrix(0, B, H) else c0
-  x_t <- h_prev <- c_prev <- steps <- vector("list", T)
+  x_t <- unstack_steps(x) # x_t of every step, (B, D) each
+  h_prev <- c_prev <- steps <- vector("list", T)
   for (t in seq_len(T)) {
     m <- if (is.null(mask)) NULL else mask[t, ]
-    x_t[[t]] <- x_rows[step_rows(t, T, B), , drop = FALSE]
     h_prev[[t]] <- h
     c_prev[[t]] <- c
-    s <- step_forward(x_t[[t]] %*% W + b_rows, h, c, U, m)
+    xw_t <- cbind(1, x_t[[t]], deparse.level = 0) %*% bW # (B, 4H)
+    s <- step_forward(xw_t, h, c, U, m)
     h <- s$h
     c <- s$c
     steps[[t]] <- s
   }
   out <- lapply(c(i = "i", f = "f", g = "g", o = "o", c = "c", h = "h"),
                 function(name) stack_steps(lapply(steps, `[[`, name)))
-  list(out = out, cache = list(W = W, U = U, mask = mask, x = x_t, h_prev = h_prev,
+  list(out = out, cache = list(x = x, W = W, U = U, mask = mask, h_prev = stack_steps(h_prev),
                                c_prev = c_prev, steps = steps))
 }
 
@@ -59,15 +67,16 @@ lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
 #' dW = sum_t x_t^T dz_t      dU = sum_t h_{t-1}^T dz_t      db = sum_t sum_b dz_t
 #' }
 #'
-#' @param x matrix, dim `c(T * B, D)`: the x_t of all steps, one row per (t, b).
-#' @param h_prev matrix, dim `c(T * B, H)`: h_{t-1}, the same rows.
-#' @param dz matrix, dim `c(T * B, 4H)`: gradients of the gate pre-activations,
-#'   the same rows (any row order, the same in all three).
+#' @param x array, dim `c(T, B, D)`: the inputs x_t.
+#' @param h_prev array, dim `c(T, B, H)`: h_{t-1} for every t.
+#' @param dz array, dim `c(T, B, 4H)`: gradients of the gate pre-activations,
+#'   `[di | df | dg | do]`.
 #' @return list(`dW`: `c(D, 4H)`, `dU`: `c(H, 4H)`, `db`: length `4H`).
 #' @export
 lstm_param_grads <- function(x, h_prev, dz) {
-  dW <- crossprod(x, dz)
-  dU <- crossprod(h_prev, dz)
+  dz <- as_rows(dz) # (T * B, 4H): one row per (t, b)
+  dW <- crossprod(as_rows(x), dz)
+  dU <- crossprod(as_rows(h_prev), dz)
   db <- colSums(dz)
   list(dW = dW, dU = dU, db = db)
 }
@@ -92,29 +101,31 @@ lstm_param_grads <- function(x, h_prev, dz) {
 #' @export
 lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
                           local_grads = lstm_local_grads, param_grads = lstm_param_grads) {
+  old <- options(matprod = "blas")
+  on.exit(options(old))
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
-  dh_rows <- as_rows(dh_head)
-  dz <- dh_all <- vector("list", T)
-  per_step <- list(do = dz, dc = dz, di = dz, df = dz, dg = dz)
+  per_step <- list(dh = vector("list", T))
+  per_step[c("do", "dc", "di", "df", "dg")] <- per_step["dh"]
+  dh_head <- unstack_steps(dh_head) # (B, H) each
   dh_next <- dc_next <- matrix(0, B, H)
   for (t in rev(seq_len(T))) {
     m <- if (is.null(cache$mask)) NULL else cache$mask[t, ]
     st <- cache$steps[[t]]
     local <- local_grads(st$i, st$f, st$g, st$o, cache$c_prev[[t]], st$tanh_c, m)
-    dh <- dh_rows[step_rows(t, T, B), , drop = FALSE] + dh_next # total dL/dh_t
+    dh <- dh_head[[t]] + dh_next # total dL/dh_t
     s <- step_backward(dh, dc_next, local$dh_do, local$dh_dc, local$dc_di, local$dc_df,
                        local$dc_dg, st$f, cache$U, m)
-    dh_all[[t]] <- dh
-    for (n in names(per_step)) per_step[[n]][[t]] <- s[[n]]
-    dz[[t]] <- s$dz
+    per_step$dh[[t]] <- dh
+    for (n in c("do", "dc", "di", "df", "dg")) per_step[[n]][[t]] <- s[[n]]
     dh_next <- s$dh_prev
     dc_next <- s$dc_prev
   }
-  dz <- do.call(rbind, dz) # (T * B, 4H), rows step by step: (t - 1) * B + b
-  trace <- c(list(dh = stack_steps(dh_all)), lapply(per_step, stack_steps))[c("dh", "do", "dc", "di", "df", "dg")]
-  trace$dx <- from_step_rows(tcrossprod(dz, cache$W), T, B)
+  trace <- lapply(per_step, stack_steps) # (T, B, H) each
+  dz <- c(trace$di, trace$df, trace$dg, trace$do) # [di | df | dg | do] ...
+  dim(dz) <- c(T, B, 4 * H) # ... (T, B, 4H): a (T, B, .) array is its last axis' blocks in a row
+  trace$dx <- from_rows(tcrossprod(as_rows(dz), cache$W), T, B)
   trace$dh0 <- dh_next
   trace$dc0 <- dc_next
-  grads <- param_grads(do.call(rbind, cache$x), do.call(rbind, cache$h_prev), dz)
+  grads <- param_grads(cache$x, cache$h_prev, dz)
   list(trace = trace, grads = grads)
 }

@@ -50,3 +50,77 @@ bench_prepare <- function(impl, B, T, D, H) {
     c(t1[["elapsed"]], t1[["user.self"]] + t1[["sys.self"]])
   }
 }
+
+# The bare arithmetic of one forward + backward in base R, nothing else: an
+# approximate lower bound for any base-R implementation at this shape (the
+# `r-floor` row of `lstmparity bench`). No trace, no (T, B, .) re-layout, no
+# checks; inputs come split per step; every matrix product calls BLAS directly;
+# tanh computed as 2 sigmoid(2z) - 1 (R's exp is about 3x faster than its tanh).
+# Per step forward: one product [1 | x_t | h_{t-1}] [b; W; U], the gates,
+# c_t, tanh(c_t), h_t. Per step backward: dh, dc, dz = [di | df | dg | do],
+# dz U^T, dc * f. After the loop: [db; dW; dU] in one product over all rows, and dx.
+bench_floor <- function(B, T, D, H) {
+  d <- bench_data(B, T, D, H)
+  x_t <- lapply(seq_len(T), function(t) matrix(d$x[t, , ], B, D))
+  dh_t <- lapply(seq_len(T), function(t) matrix(d$dh[t, , ], B, H))
+  gg <- 2 * H + 1:H
+  bWU <- rbind(d$b, d$W, d$U, deparse.level = 0)
+  bWU[, gg] <- 2 * bWU[, gg] # exact: scaling by 2 only changes the exponent
+  U <- d$U
+  W <- d$W
+  gi <- 1:H; gf <- H + 1:H; go <- 3 * H + 1:H
+  run <- function() {
+    xh <- gates <- c_prev <- tanh_c <- dz <- vector("list", T)
+    h <- c <- matrix(0, B, H)
+    for (t in seq_len(T)) {
+      xh[[t]] <- cbind(1, x_t[[t]], h, deparse.level = 0)
+      s <- 1 / (1 + exp(-(xh[[t]] %*% bWU))) # the g columns of bWU are doubled: s_g = sigmoid(2 z_g)
+      gates[[t]] <- list(i = s[, gi], f = s[, gf], g = 2 * s[, gg] - 1, o = s[, go]) # tanh(z) = 2 sigmoid(2z) - 1
+      c_prev[[t]] <- c
+      c <- gates[[t]]$f * c + gates[[t]]$i * gates[[t]]$g
+      tanh_c[[t]] <- 2 / (1 + exp(-2 * c)) - 1
+      h <- gates[[t]]$o * tanh_c[[t]]
+    }
+    dh_next <- dc_next <- matrix(0, B, H)
+    for (t in rev(seq_len(T))) {
+      i <- gates[[t]]$i; f <- gates[[t]]$f; g <- gates[[t]]$g; o <- gates[[t]]$o; tc <- tanh_c[[t]]
+      dh <- dh_t[[t]] + dh_next
+      dc <- dc_next + dh * o * (1 - tc * tc)
+      dz[[t]] <- cbind(dc * g * i * (1 - i), dc * c_prev[[t]] * f * (1 - f), dc * i * (1 - g * g),
+                       dh * tc * o * (1 - o), deparse.level = 0)
+      dh_next <- tcrossprod(dz[[t]], U)
+      dc_next <- dc * f
+    }
+    dz <- do.call(rbind, dz) # (T * B, 4H), rows step by step: (t - 1) * B + b
+    list(grads = crossprod(do.call(rbind, xh), dz), dx = tcrossprod(dz, W))
+  }
+  list(run = run, data = d)
+}
+
+# The timing closure of the floor (as bench_prepare() for the port).
+bench_prepare_floor <- function(B, T, D, H) {
+  run <- bench_floor(B, T, D, H)$run
+  function(n) {
+    old <- options(matprod = "blas")
+    on.exit(options(old))
+    t0 <- proc.time()
+    for (k in seq_len(n)) run()
+    t1 <- proc.time() - t0
+    c(t1[["elapsed"]], t1[["user.self"]] + t1[["sys.self"]])
+  }
+}
+
+# The floor computes what the port computes: the largest relative difference
+# (max |floor - port| / max |port|) over [db; dW; dU] and dx. Run by
+# tests/python/test_bench.py, so that a floor that skipped work would show.
+bench_floor_check <- function(impl, B, T, D, H) {
+  f <- bench_floor(B, T, D, H)
+  d <- f$data
+  floor <- f$run()
+  fw <- impl$lstm_forward(d$x, d$W, d$U, d$b)
+  bw <- impl$lstm_backward(d$dh, fw$cache)
+  port_grads <- rbind(bw$grads$db, bw$grads$dW, bw$grads$dU, deparse.level = 0)
+  port_dx <- do.call(rbind, lapply(seq_len(T), function(t) matrix(bw$trace$dx[t, , ], B, D)))
+  rel <- function(a, b) max(abs(a - b)) / max(abs(b))
+  max(rel(floor$grads, port_grads), rel(floor$dx, port_dx))
+}

@@ -66,7 +66,7 @@ def register(sub: Any) -> None:
     p.add_argument("--plot", metavar="FILE.png", help="draw time vs T and vs H for each implementation")
     p.add_argument("--shape", type=_shape, action="append", metavar="B,T,D,H",
                    help="time this shape instead of the grid (repeatable)")
-    p.add_argument("--impl", default="numpy,r,torch64,torch32,baseline",
+    p.add_argument("--impl", default="numpy,r,r-floor,torch64,torch32,baseline",
                    help="comma-separated implementations (default: all)")
     p.add_argument("--gemm-n", type=int, metavar="N",
                    help="size of the A @ A that measures the GEMM rate (default 2048; --quick 1024)")

@@ -6,6 +6,9 @@ Every peer times one forward + backward pass of one LSTM layer of shape
 * ``numpy``    -- the reference: :func:`lstm_forward` + :func:`lstm_backward` with a random dh_head;
 * ``r``        -- the base-R port, through rpy2, timed *inside R* (``proc.time()`` around a loop
   in R, ``bench/bench_rpy2.R``), so the Python <-> R bridge is not counted;
+* ``r-floor``  -- the bare arithmetic of one forward + backward in base R (products, gates, state,
+  gradients; no trace, no re-layout, no checks), at B=32, T=64, D=64, H=128 only: an approximate
+  lower bound for any base-R implementation, next to which the ``r`` row can be judged;
 * ``torch64``, ``torch32`` -- ``torch.nn.LSTM`` on the CPU, forward + backward of ``sum(out * R)``;
 * ``baseline`` -- the per-sample loop of :mod:`bench_baseline` (the notebooks' style).
 
@@ -17,6 +20,7 @@ about ``budget_s``, interleaved over the shapes in rounds.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -203,6 +207,19 @@ class TorchPeer(Peer):
         return python_chunk(run)
 
 
+def start_r() -> Any:
+    """rpy2's ``robjects``, starting the embedded R on first use.
+
+    R reads ``R_GC_MEM_GROW`` when it starts: 3 (the most eager of R's documented heap-growth
+    strategies) unless the caller set it. With the default (0) R's heap stays small and R spends
+    about 20% of a forward + backward pass in full garbage collections (docs/bench.md).
+    """
+    os.environ.setdefault("R_GC_MEM_GROW", "3")
+    import rpy2.robjects as ro
+
+    return ro
+
+
 class RPeer(Peer):
     name, label = "r", "base R port via rpy2, timed inside R"
     min_chunk_s = 0.02
@@ -216,8 +233,7 @@ class RPeer(Peer):
         if not R_SCRIPT.is_file() or not (R_DIR / "layer.R").is_file():
             return f"no {R_SCRIPT.relative_to(ROOT)} or R/layer.R under {ROOT} (run from a checkout)"
         try:
-            import rpy2.robjects as ro
-
+            ro = start_r()
             env = ro.r["new.env"]()
             ro.r["sys.source"](str(R_SCRIPT), envir=env)
             self.impl = env["bench_load"](str(R_DIR))
@@ -229,7 +245,8 @@ class RPeer(Peer):
 
     def version(self) -> dict[str, str]:
         r = self.ro.r
-        return {"version": str(r("R.version.string")[0]), "blas": str(r('extSoftVersion()[["BLAS"]]')[0])}
+        return {"version": str(r("R.version.string")[0]), "blas": str(r('extSoftVersion()[["BLAS"]]')[0]),
+                "R_GC_MEM_GROW": os.environ.get("R_GC_MEM_GROW", "")}
 
     def prepare(self, s: Shape) -> Chunk:
         r_chunk = self.env["bench_prepare"](self.impl, s.B, s.T, s.D, s.H)
@@ -241,8 +258,25 @@ class RPeer(Peer):
         return chunk
 
 
+class RFloorPeer(RPeer):
+    name, label = "r-floor", "bare base-R arithmetic of fwd+bwd (a lower bound for R), timed inside R"
+    only = Shape(32, 64, 64, 128)
+
+    def skip(self, s: Shape) -> str | None:
+        return None if s == self.only else f"measured at {self.only} only"
+
+    def prepare(self, s: Shape) -> Chunk:
+        r_chunk = self.env["bench_prepare_floor"](s.B, s.T, s.D, s.H)
+
+        def chunk(n: int) -> tuple[float, float]:
+            wall, cpu = (float(v) for v in r_chunk(n))
+            return wall, cpu
+
+        return chunk
+
+
 def all_peers(baseline_max_work: float = BASELINE_MAX_WORK) -> list[Peer]:
-    return [NumpyPeer(), RPeer(), TorchPeer(64), TorchPeer(32), BaselinePeer(baseline_max_work)]
+    return [NumpyPeer(), RPeer(), RFloorPeer(), TorchPeer(64), TorchPeer(32), BaselinePeer(baseline_max_work)]
 
 
 def gemm_rate(n: int, reps: int) -> dict[str, Any]:

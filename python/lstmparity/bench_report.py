@@ -71,6 +71,13 @@ def _target(name: str, desc: str, value: float | None, op: str, threshold: float
             "status": "PASS" if ok else "FAIL", "reason": None}
 
 
+def _info(name: str, desc: str, value: float | None, reason: str) -> dict:
+    """A figure printed next to the targets, not itself a target (status "info")."""
+    return {"name": name, "description": desc, "value": None if value is None else float(value), "op": "=",
+            "threshold": None, "status": "info" if value is not None else "n/a",
+            "reason": None if value is not None else reason}
+
+
 def _ratio(a: dict | None, b: dict | None) -> float | None:
     return None if a is None or b is None else a["median_s"] / b["median_s"]
 
@@ -91,6 +98,9 @@ def targets(rows: list[dict], gemm_gflops: float, lin: list[dict], wall_s: float
         _target("r_vs_numpy", f"R time / NumPy time at {mid}",
                 _ratio(find(rows, "r", **MID), find(rows, "numpy", **MID)), "<=", 1.5,
                 f"r or numpy not timed at {mid}"),
+        _info("r_floor_vs_numpy", f"bare base-R arithmetic (r-floor) / NumPy time at {mid}: how far down "
+              "any base-R implementation could take r_vs_numpy on this machine",
+              _ratio(find(rows, "r-floor", **MID), find(rows, "numpy", **MID)), f"r-floor or numpy not timed at {mid}"),
         _target("numpy_vs_baseline", f"NumPy time / per-sample-loop time at {ham}",
                 _ratio(find(rows, "numpy", **HAMLET), find(rows, "baseline", **HAMLET)), "<=", 0.5,
                 f"numpy or baseline not timed at {ham}"),
@@ -143,7 +153,8 @@ def format_targets(tgts: list[dict]) -> str:
     for t in tgts:
         val = "-" if t["value"] is None else f"{t['value']:.3g}"
         why = f"  ({t['reason']})" if t["reason"] else ""
-        lines.append(f"  [{t['status']:>4}] {t['name']}: {val} {t['op']} {t['threshold']:g} -- {t['description']}{why}")
+        bound = "" if t["threshold"] is None else f" {t['op']} {t['threshold']:g}"
+        lines.append(f"  [{t['status']:>4}] {t['name']}: {val}{bound} -- {t['description']}{why}")
     return "\n".join(lines)
 
 

@@ -36,7 +36,7 @@ def test_json_structure(report: tuple[dict, Path]) -> None:
                         "linearity", "targets"}
     assert rep["gemm"]["n"] == 256 and rep["gemm"]["gflops"] > 0
     impls = rep["implementations"]
-    assert set(impls) == {"numpy", "r", "torch64", "torch32", "baseline"}
+    assert set(impls) == {"numpy", "r", "r-floor", "torch64", "torch32", "baseline"}
     for info in impls.values():
         assert info["available"] == (info["reason"] is None)
     available = [n for n, i in impls.items() if i["available"]]
@@ -102,3 +102,22 @@ def test_linearity_fit() -> None:
     assert not quad["linear"] and quad["slope_ratio"] > 2
     tg = {t["name"]: t["status"] for t in targets(_rows({10: 1.0, 20: 4.0, 40: 16.0}), 10.0, [quad], 1.0, 30.0)}
     assert tg["numpy_linear_in_T[B=1,D=2,H=3]"] == "FAIL" and tg["wall_time"] == "PASS"
+
+
+def test_r_floor_computes_what_the_port_computes() -> None:
+    """The r-floor row is a lower bound only if it does the port's work: same gradients, same dx.
+
+    Same math, different grouping of the products ([1 | x_t | h] [b; W; U] in one), so the
+    difference is rounding: 1e-12 relative to the largest value, the fixtures' tolerance.
+    """
+    from lstmparity.bench_peers import R_DIR, R_SCRIPT, start_r
+
+    try:
+        ro = start_r()
+    except Exception as e:  # ImportError, or R not found when rpy2 initialises
+        pytest.skip(f"rpy2 / R not available: {e}")
+    env = ro.r["new.env"]()
+    ro.r["sys.source"](str(R_SCRIPT), envir=env)
+    impl = env["bench_load"](str(R_DIR))
+    err = float(env["bench_floor_check"](impl, 3, 5, 4, 6)[0])
+    assert err <= 1e-12
