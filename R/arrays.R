@@ -3,7 +3,7 @@
 # An array of dim c(T, B, F) is, in memory, a (T * B, F) matrix whose rows run
 # over t fastest: row t + (b - 1) * T holds a[t, b, ]. Setting dim() converts
 # between the two without copying. Per-step values are (B, F) matrices; the
-# layer keeps them in lists and stacks them once.
+# layer keeps them in lists of T (stack_steps() / unstack_steps() convert).
 
 # (T, B, F) array -> (T * B, F) matrix (rows: t fastest).
 as_rows <- function(a) {
@@ -18,7 +18,27 @@ from_rows <- function(a, T, B) {
   a
 }
 
-# A list of T matrices, each (B, F) -> one (T, B, F) array.
+#' Per-step values: a list of T matrices <-> one (T, B, F) array
+#'
+#' The layer keeps each step's values as the step functions return them, `(B, F)`
+#' matrices in a list of T (`out$h[[t]]` is h_t). `stack_steps()` makes one
+#' array of dim `c(T, B, F)` of them (`a[t, , ]` is step t), as the fixtures
+#' hold them; `unstack_steps()` undoes it.
+#'
+#' @param mats list of T numeric matrices, all of dim `c(B, F)`.
+#' @param a numeric array, dim `c(T, B, F)`.
+#' @return `stack_steps()`: array, dim `c(T, B, F)`. `unstack_steps()`: list of
+#'   T matrices, dim `c(B, F)`.
+#' @examples
+#' steps <- list(matrix(1:6 + 0, 2), matrix(7:12 + 0, 2))
+#' a <- stack_steps(steps)
+#' a[2, , ]
+#' identical(unstack_steps(a), steps)
+#' @name steps
+NULL
+
+#' @rdname steps
+#' @export
 stack_steps <- function(mats) {
   d <- dim(mats[[1]])
   T <- length(mats)
@@ -29,12 +49,12 @@ stack_steps <- function(mats) {
   a
 }
 
-# One (T, B, F) array -> a list of T matrices, each (B, F): stack_steps() undone.
-# (Step t is every T-th element from t on; one index per step, no copy of the whole array.)
+#' @rdname steps
+#' @export
 unstack_steps <- function(a) {
   d <- dim(a)
   T <- d[1]
-  lapply(seq_len(T), function(t) {
+  lapply(seq_len(T), function(t) { # step t: every T-th element from t on
     s <- a[seq.int(t, by = T, length.out = d[2] * d[3])]
     dim(s) <- d[2:3]
     s

@@ -1,11 +1,14 @@
 # An LSTM layer over a whole sequence: the step functions of cell.R in a loop over time.
 # Mirrors python/lstmparity/layer.py.
 #
-# The loops only carry what depends on time; each step's values are kept in
-# lists and stacked into (T, B, .) arrays once, after the loop. The parameter
-# gradients are one matrix product each, over all T * B rows, after the
-# backward loop. Three differences from the NumPy code, all for speed in R and
-# none changing a formula:
+# The loops only carry what depends on time. Per-step values stay what the
+# step functions return, (B, .) matrices, in lists of T: `out$h[[t]]` here is
+# `out["h"][t]` in Python. (Stacking them into (T, B, .) arrays costs R a
+# transpose each, about as much as the arithmetic of a whole backward step
+# loop; stack_steps() does it when an array is wanted.) The parameter gradients
+# are one matrix product each, over all T * B rows, after the backward loop.
+# Three more differences from the NumPy code, all for speed in R and none
+# changing a formula:
 # - x_t W + b is computed at the top of each step, as [1 | x_t] [b; W] (one
 #   product; slicing step t out of a precomputed (T * B, 4H) product costs R
 #   more than the product itself);
@@ -26,11 +29,12 @@
 #' @param h0,c0 `NULL` (zeros) or matrices, dim `c(B, H)`: the initial state.
 #' @param mask `NULL` (all steps valid) or matrix, dim `c(T, B)`, of 0/1.
 #' @param step_forward the step function (default [lstm_step_forward()]).
-#' @return list(`out`: list(`i, f, g, o, c, h`), each an array of dim `c(T, B, H)`
-#'   (`c`, `h` are the carried states c_t, h_t); `cache`: what [lstm_backward()]
-#'   needs: `x, W, U, mask`, `h_prev` (`c(T, B, H)`, h_{t-1} for every t), and
-#'   per step (lists of T matrices) `c_prev` (c_{t-1}) and `steps` (what the
-#'   step function returned)).
+#' @return list(`out`: list(`i, f, g, o, c, h`), each a list of T matrices, dim
+#'   `c(B, H)`: `out$h[[t]]` is h_t (`c`, `h` are the carried states c_t, h_t;
+#'   [stack_steps()] makes a `c(T, B, H)` array of one); `cache`: what
+#'   [lstm_backward()] needs: `W, U, mask`, and per step (lists of T matrices)
+#'   `x` (x_t), `h_prev`, `c_prev` (h_{t-1}, c_{t-1}) and `steps` (what the step
+#'   function returned)).
 #' @seealso [lstm_backward()]
 #' @export
 lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
@@ -42,21 +46,20 @@ lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
   bW <- rbind(b, W, deparse.level = 0) # x_t W + b = [1 | x_t] [b; W]
   h <- if (is.null(h0)) matrix(0, B, H) else h0
   c <- if (is.null(c0)) matrix(0, B, H) else c0
-  x_t <- unstack_steps(x) # x_t of every step, (B, D) each
+  x_t <- unstack_steps(x) # (B, D) each
   h_prev <- c_prev <- steps <- vector("list", T)
   for (t in seq_len(T)) {
     m <- if (is.null(mask)) NULL else mask[t, ]
     h_prev[[t]] <- h
     c_prev[[t]] <- c
-    xw_t <- cbind(1, x_t[[t]], deparse.level = 0) %*% bW # (B, 4H)
-    s <- step_forward(xw_t, h, c, U, m)
+    s <- step_forward(cbind(1, x_t[[t]], deparse.level = 0) %*% bW, h, c, U, m)
     h <- s$h
     c <- s$c
     steps[[t]] <- s
   }
   out <- lapply(c(i = "i", f = "f", g = "g", o = "o", c = "c", h = "h"),
-                function(name) stack_steps(lapply(steps, `[[`, name)))
-  list(out = out, cache = list(x = x, W = W, U = U, mask = mask, h_prev = stack_steps(h_prev),
+                function(name) lapply(steps, `[[`, name))
+  list(out = out, cache = list(W = W, U = U, mask = mask, x = x_t, h_prev = h_prev,
                                c_prev = c_prev, steps = steps))
 }
 
@@ -67,16 +70,17 @@ lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
 #' dW = sum_t x_t^T dz_t      dU = sum_t h_{t-1}^T dz_t      db = sum_t sum_b dz_t
 #' }
 #'
-#' @param x array, dim `c(T, B, D)`: the inputs x_t.
-#' @param h_prev array, dim `c(T, B, H)`: h_{t-1} for every t.
-#' @param dz array, dim `c(T, B, 4H)`: gradients of the gate pre-activations,
-#'   `[di | df | dg | do]`.
+#' @param x matrix, dim `c(T * B, D)`: the x_t of all steps, one row per (t, b).
+#' @param h_prev matrix, dim `c(T * B, H)`: h_{t-1}, the same rows.
+#' @param dz matrix, dim `c(T * B, 4H)`: gradients of the gate pre-activations,
+#'   `[di | df | dg | do]`, the same rows. ([lstm_backward()] stacks the steps
+#'   with `rbind()`: row `(t - 1) * B + b`; any order works if it is the same in
+#'   all three.)
 #' @return list(`dW`: `c(D, 4H)`, `dU`: `c(H, 4H)`, `db`: length `4H`).
 #' @export
 lstm_param_grads <- function(x, h_prev, dz) {
-  dz <- as_rows(dz) # (T * B, 4H): one row per (t, b)
-  dW <- crossprod(as_rows(x), dz)
-  dU <- crossprod(as_rows(h_prev), dz)
+  dW <- crossprod(x, dz)
+  dU <- crossprod(h_prev, dz)
   db <- colSums(dz)
   list(dW = dW, dU = dU, db = db)
 }
@@ -95,8 +99,9 @@ lstm_param_grads <- function(x, h_prev, dz) {
 #' @param step_backward the step function (default [lstm_step_backward()]).
 #' @param local_grads the local-derivative function (default [lstm_local_grads()]).
 #' @param param_grads the parameter-gradient function (default [lstm_param_grads()]).
-#' @return list(`trace`: list(`dh, do, dc, di, df, dg` (each `c(T, B, H)`),
-#'   `dx` (`c(T, B, D)`), `dh0, dc0` (`c(B, H)`)); `grads`: list(`dW, dU, db`)).
+#' @return list(`trace`: list(`dh, do, dc, di, df, dg` (each a list of T
+#'   matrices, `c(B, H)`), `dx` (a list of T matrices, `c(B, D)`), `dh0, dc0`
+#'   (`c(B, H)`)); `grads`: list(`dW, dU, db`)).
 #' @seealso [lstm_forward()]
 #' @export
 lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
@@ -104,8 +109,9 @@ lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
   old <- options(matprod = "blas")
   on.exit(options(old))
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
-  per_step <- list(dh = vector("list", T))
-  per_step[c("do", "dc", "di", "df", "dg")] <- per_step["dh"]
+  trace <- list(dh = vector("list", T))
+  trace[c("do", "dc", "di", "df", "dg")] <- trace["dh"]
+  dz <- vector("list", T)
   dh_head <- unstack_steps(dh_head) # (B, H) each
   dh_next <- dc_next <- matrix(0, B, H)
   for (t in rev(seq_len(T))) {
@@ -115,17 +121,17 @@ lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
     dh <- dh_head[[t]] + dh_next # total dL/dh_t
     s <- step_backward(dh, dc_next, local$dh_do, local$dh_dc, local$dc_di, local$dc_df,
                        local$dc_dg, st$f, cache$U, m)
-    per_step$dh[[t]] <- dh
-    for (n in c("do", "dc", "di", "df", "dg")) per_step[[n]][[t]] <- s[[n]]
+    trace$dh[[t]] <- dh
+    for (n in c("do", "dc", "di", "df", "dg")) trace[[n]][[t]] <- s[[n]]
+    dz[[t]] <- s$dz
     dh_next <- s$dh_prev
     dc_next <- s$dc_prev
   }
-  trace <- lapply(per_step, stack_steps) # (T, B, H) each
-  dz <- c(trace$di, trace$df, trace$dg, trace$do) # [di | df | dg | do] ...
-  dim(dz) <- c(T, B, 4 * H) # ... (T, B, 4H): a (T, B, .) array is its last axis' blocks in a row
-  trace$dx <- from_rows(tcrossprod(as_rows(dz), cache$W), T, B)
+  dz <- do.call(rbind, dz) # (T * B, 4H), rows step by step: (t - 1) * B + b
+  dx <- tcrossprod(dz, cache$W) # dx_t = dz_t W^T, all steps in one product
+  trace$dx <- lapply(seq_len(T), function(t) dx[(t - 1) * B + seq_len(B), , drop = FALSE])
   trace$dh0 <- dh_next
   trace$dc0 <- dc_next
-  grads <- param_grads(cache$x, cache$h_prev, dz)
+  grads <- param_grads(do.call(rbind, cache$x), do.call(rbind, cache$h_prev), dz)
   list(trace = trace, grads = grads)
 }

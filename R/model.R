@@ -88,7 +88,9 @@ with_seed <- function(seed, code) {
 #' @return `model_forward()`: list(`trace`: list(`x`?, `i, f, g, o, c, h`, `logits`?,
 #'   `loss`), `cache`). `model_backward()`: list(`trace`: list(`dlogits`?, `dh, do,
 #'   dc, di, df, dg, dx, dh0, dc0`), `grads`: list(`dWy`?, `dby`?, `dW, dU, db`,
-#'   `dE`?)). `loss_and_grads()`: list(`loss`, `grads`).
+#'   `dE`?)). `loss_and_grads()`: list(`loss`, `grads`). The layer's per-step
+#'   values (`i` .. `h`, `dh` .. `dx`) are lists of T matrices, as [lstm_forward()]
+#'   and [lstm_backward()] return them; [run_case()] stacks them into arrays.
 #' @name model
 NULL
 
@@ -104,7 +106,7 @@ model_forward <- function(params, config, inputs, ops = reference_ops()) {
   layer <- lstm_forward(x, params$W, params$U, params$b,
                         inputs$h0, inputs$c0, inputs$mask, ops$step_forward)
   trace <- c(trace, layer$out)
-  head <- ops$head_forward(layer$out$h, config$head, params$Wy, params$by,
+  head <- ops$head_forward(stack_steps(layer$out$h), config$head, params$Wy, params$by,
                            inputs$targets, inputs$mask, inputs$proj)
   if (!is.null(head$logits)) trace$logits <- head$logits
   trace$loss <- head$loss
@@ -122,7 +124,7 @@ model_backward <- function(cache, ops = reference_ops()) {
   trace <- c(trace, layer$trace)
   grads <- c(head$grads, layer$grads)
   if (!is.null(cache$config$V)) {
-    grads$dE <- embedding_backward(layer$trace$dx, cache$inputs$tokens, cache$config$V)
+    grads$dE <- embedding_backward(stack_steps(layer$trace$dx), cache$inputs$tokens, cache$config$V)
   }
   list(trace = trace, grads = grads)
 }

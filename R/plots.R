@@ -41,8 +41,8 @@ plot_history <- function(history, path = NULL, title = "training") {
 #' @rdname plots
 #' @export
 gradient_norms <- function(params, config, batch) {
-  dh <- model_backward(model_forward(params, config, batch)$cache)$trace$dh # c(T, B, H)
-  sqrt(apply(dh * dh, 1, sum))
+  dh <- model_backward(model_forward(params, config, batch)$cache)$trace$dh # T matrices, c(B, H)
+  vapply(dh, function(d) sqrt(sum(d * d)), numeric(1))
 }
 
 #' @rdname plots

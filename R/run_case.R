@@ -29,7 +29,7 @@ run_case <- function(case, ops = reference_ops()) {
   inputs <- case$inputs
   fwd <- model_forward(params, config, inputs, ops)
   bwd <- model_backward(fwd$cache, ops)
-  out <- list(forward = fwd$trace, backward = bwd$trace, grads = bwd$grads)
+  out <- list(forward = stack_lists(fwd$trace), backward = stack_lists(bwd$trace), grads = bwd$grads)
   opt <- case$optimizer
   if (length(opt)) {
     steps <- list()
@@ -45,4 +45,10 @@ run_case <- function(case, ops = reference_ops()) {
     out$optimizer_steps <- steps
   }
   out
+}
+
+# Every per-step list (of T matrices) in a trace, as a (T, B, .) array, the
+# shape of the case's `expected`; other entries unchanged.
+stack_lists <- function(trace) {
+  lapply(trace, function(v) if (is.list(v)) stack_steps(v) else v)
 }

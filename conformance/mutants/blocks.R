@@ -4,7 +4,7 @@
 # state lives in the closure of one run.
 
 # list(step_forward, param_grads): the reference step, recording h_t, and dU built from h_t.
-# param_grads() sees (T, B, .) arrays, as the reference's does.
+# param_grads() sees (T * B, .) matrices whose rows go step by step: (t - 1) * B + b.
 weight_grads_from_h_t <- function(T) {
   h_seen <- list() # h_t of the current forward pass
   step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
@@ -14,9 +14,8 @@ weight_grads_from_h_t <- function(T) {
     s
   }
   param_grads <- function(x, h_prev, dz) {
-    dz <- as_rows(dz)
-    dW <- crossprod(as_rows(x), dz)
-    dU <- crossprod(as_rows(stack_steps(h_seen)), dz) # BUG: h_t where h_{t-1} belongs
+    dW <- crossprod(x, dz)
+    dU <- crossprod(do.call(rbind, h_seen), dz) # BUG: h_t where h_{t-1} belongs
     db <- colSums(dz)
     list(dW = dW, dU = dU, db = db)
   }
@@ -24,12 +23,14 @@ weight_grads_from_h_t <- function(T) {
 }
 
 # list(param_grads, clip_grads): each step's contribution clipped, the total not clipped.
-clip_per_step <- function(clip) {
+clip_per_step <- function(clip, T, B) {
   param_grads <- function(x, h_prev, dz) {
-    dW <- matrix(0, dim(x)[3], dim(dz)[3]); dU <- matrix(0, dim(h_prev)[3], dim(dz)[3]); db <- numeric(dim(dz)[3])
-    for (t in seq_len(dim(x)[1])) {
-      x_t <- step_slice(x, t); h_t <- step_slice(h_prev, t); dz_t <- step_slice(dz, t)
-      g <- list(dW = crossprod(x_t, dz_t), dU = crossprod(h_t, dz_t), db = colSums(dz_t))
+    dW <- matrix(0, ncol(x), ncol(dz)); dU <- matrix(0, ncol(h_prev), ncol(dz)); db <- numeric(ncol(dz))
+    for (t in seq_len(T)) {
+      r <- (t - 1) * B + seq_len(B) # the rows of step t
+      g <- list(dW = crossprod(x[r, , drop = FALSE], dz[r, , drop = FALSE]),
+                dU = crossprod(h_prev[r, , drop = FALSE], dz[r, , drop = FALSE]),
+                db = colSums(dz[r, , drop = FALSE]))
       g <- clip_grads(g, clip) # BUG: clipping applied to every step's gradient instead of the total
       dW <- dW + g$dW; dU <- dU + g$dU; db <- db + g$db
     }

@@ -15,7 +15,7 @@ mutant_ops <- function(name, case) {
     weight_grads_from_h_t = do.call(reference_ops, weight_grads_from_h_t(case$config$T)),
     tanh_prime_dropped = reference_ops(local_grads = tanh_prime_dropped),
     gates_swapped = reference_ops(step_forward = gates_swapped),
-    clip_per_step = do.call(reference_ops, clip_per_step(case$clip)),
+    clip_per_step = do.call(reference_ops, clip_per_step(case$clip, case$config$T, case$config$B)),
     adam_no_bias_correction = reference_ops(optimizer_step = optimizer_step_no_bias_correction),
     label_at_every_step = reference_ops(head_forward = head_forward_every_step,
                                         head_backward = label_at_every_step),

@@ -338,7 +338,11 @@ def test_step_by_step_equals_whole_sequence_r(R, case: dict) -> None:
     T = x.shape[0]
     conv = {k: (None if v is None else R.array(v)) for k, v in
             dict(x=x, W=p["W"], U=p["U"], b=p["b"], h0=inp.get("h0"), c0=inp.get("c0"), mask=inp.get("mask")).items()}
-    whole = R.py(R("lstm_forward", **{k: v for k, v in conv.items() if v is not None}).rx2("out"))
+
+    def stacked(out):  # R's per-step lists (T matrices, (B, H)) -> (T, B, H) arrays
+        return R.ro.r["lapply"](out, R.env["stack_steps"])
+
+    whole = R.py(stacked(R("lstm_forward", **{k: v for k, v in conv.items() if v is not None}).rx2("out")))
     h, c, steps = conv["h0"], conv["c0"], []
     for t in range(T):
         kw = {"x": R.array(x[t : t + 1]), "W": conv["W"], "U": conv["U"], "b": conv["b"]}
@@ -347,9 +351,9 @@ def test_step_by_step_equals_whole_sequence_r(R, case: dict) -> None:
         if "mask" in inp:
             kw["mask"] = R.array(inp["mask"][t : t + 1])
         out = R("lstm_forward", **kw).rx2("out")
-        h = R.ro.r("function(a) matrix(a[1, , ], dim(a)[2])")(out.rx2("h"))
-        c = R.ro.r("function(a) matrix(a[1, , ], dim(a)[2])")(out.rx2("c"))
-        steps.append(R.py(out))
+        h = out.rx2("h")[0]  # h_t of the one step, (B, H)
+        c = out.rx2("c")[0]
+        steps.append(R.py(stacked(out)))
     stepwise = {k: np.concatenate([s[k] for s in steps]) for k in whole}
     assert_close_per_tensor(stepwise, whole, STEP_RTOL, 0.0, f"R, config {case['config']}")
     COUNTS["(c) step by step, R"] += 1

@@ -11,9 +11,9 @@ test_that("the layer equals the step function applied by hand, step by step", {
     xw <- x[t, , ] %*% p$W + matrix(p$b, 3, 8, byrow = TRUE)
     s <- lstm_step_forward(xw, h, c, p$U)
     h <- s$h; c <- s$c
-    expect_equal(run$out$h[t, , ], h, tolerance = 1e-13)
-    expect_equal(run$out$c[t, , ], c, tolerance = 1e-13)
-    expect_equal(run$out$g[t, , ], s$g, tolerance = 1e-13)
+    expect_equal(run$out$h[[t]], h, tolerance = 1e-13)
+    expect_equal(run$out$c[[t]], c, tolerance = 1e-13)
+    expect_equal(run$out$g[[t]], s$g, tolerance = 1e-13)
   }
 })
 
@@ -22,17 +22,28 @@ test_that("a batch equals its sequences run one at a time (forward and backward)
   p <- case$params; inp <- case$inputs
   all <- lstm_forward(inp$x, p$W, p$U, p$b, inp$h0, inp$c0, inp$mask)
   back <- lstm_backward(inp$proj, all$cache)
+  h_all <- stack_steps(all$out$h); dc_all <- stack_steps(back$trace$dc); dx_all <- stack_steps(back$trace$dx)
   dW <- 0
   for (b in 1:3) {
     one <- lstm_forward(inp$x[, b, , drop = FALSE], p$W, p$U, p$b, inp$h0[b, , drop = FALSE],
                         inp$c0[b, , drop = FALSE], inp$mask[, b, drop = FALSE])
-    expect_equal(one$out$h[, 1, ], all$out$h[, b, ], tolerance = 1e-14)
+    expect_equal(stack_steps(one$out$h)[, 1, ], h_all[, b, ], tolerance = 1e-14)
     one_back <- lstm_backward(inp$proj[, b, , drop = FALSE], one$cache)
-    expect_equal(one_back$trace$dc[, 1, ], back$trace$dc[, b, ], tolerance = 1e-14)
-    expect_equal(one_back$trace$dx[, 1, ], back$trace$dx[, b, ], tolerance = 1e-14)
+    expect_equal(stack_steps(one_back$trace$dc)[, 1, ], dc_all[, b, ], tolerance = 1e-14)
+    expect_equal(stack_steps(one_back$trace$dx)[, 1, ], dx_all[, b, ], tolerance = 1e-14)
     dW <- dW + one_back$grads$dW
   }
   expect_equal(dW, back$grads$dW, tolerance = 1e-14)
+})
+
+test_that("stack_steps() and unstack_steps() convert per-step lists and (T, B, F) arrays", {
+  a <- array(rnorm(5 * 3 * 2), c(5, 3, 2)) # non-square, so a transposed layout cannot pass
+  steps <- unstack_steps(a)
+  expect_length(steps, 5)
+  expect_identical(steps[[4]], a[4, , ])
+  expect_identical(stack_steps(steps), a)
+  one <- unstack_steps(array(1:6 + 0, c(2, 1, 3))) # B = 1: still (B, F) matrices
+  expect_identical(dim(one[[2]]), c(1L, 3L))
 })
 
 test_that("padded steps carry h and c unchanged and get no gate gradients", {
@@ -40,11 +51,11 @@ test_that("padded steps carry h and c unchanged and get no gate gradients", {
   p <- case$params; inp <- case$inputs
   run <- lstm_forward(inp$x, p$W, p$U, p$b, mask = inp$mask)
   for (t in 3:5) {
-    expect_identical(run$out$h[t, 2, ], run$out$h[2, 2, ])
-    expect_identical(run$out$c[t, 2, ], run$out$c[2, 2, ])
+    expect_identical(run$out$h[[t]][2, ], run$out$h[[2]][2, ])
+    expect_identical(run$out$c[[t]][2, ], run$out$c[[2]][2, ])
   }
   back <- lstm_backward(inp$proj, run$cache)
-  for (n in c("do", "dc", "di", "df", "dg", "dx")) expect_true(all(back$trace[[n]][3:5, 2, ] == 0))
+  for (n in c("do", "dc", "di", "df", "dg", "dx")) expect_true(all(stack_steps(back$trace[[n]])[3:5, 2, ] == 0))
 })
 
 test_that("the embedding gathers rows and scatter-adds gradients, repeated ids included", {
