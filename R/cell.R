@@ -43,9 +43,11 @@ lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
 
 #' Local derivatives of every step
 #'
-#' They depend only on forward values. The layer (in both languages) calls this
-#' for one step at a time, inside the backward loop, on the step's own (B, H)
-#' matrices (the function is elementwise: it also takes (T, B, H) arrays):
+#' They depend only on forward values. Python computes them for all steps at
+#' once before the backward loop; the R layer calls this for one step at a time
+#' inside the loop, on the step's own (B, H) matrices, which saves slicing every
+#' step out of (T, B, H) arrays (the function is elementwise, so the numbers are
+#' the same):
 #' \preformatted{
 #' dh_do = m * tanh(c~) * o * (1 - o)         d h~ / d z_o
 #' dh_dc = m * o * (1 - tanh(c~)^2)           d h~ / d c~

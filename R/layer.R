@@ -7,11 +7,13 @@
 # transpose each, about as much as the arithmetic of a whole backward step
 # loop; stack_steps() does it when an array is wanted.) The parameter gradients
 # are one matrix product each, over all T * B rows, after the backward loop.
-# Two more differences from the NumPy code, both for speed in R and neither
+# Three more differences from the NumPy code, all for speed in R and none
 # changing a formula:
 # - x_t W + b is computed at the top of each step, as [1 | x_t] [b; W] (one
 #   product; slicing step t out of a precomputed (T * B, 4H) product costs R
 #   more than the product itself);
+# - the local derivatives are computed step by step inside the backward loop,
+#   on the step's own (B, H) matrices;
 # - the matrix products call BLAS directly (options(matprod = "blas") for the
 #   duration of the call): R's default first scans both operands for NaN, which
 #   for these small per-step products costs about as much as the product.

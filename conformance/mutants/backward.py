@@ -66,14 +66,11 @@ def next_cell_grad_dropped(dh, dc_next, dh_do, dh_dc, dc_difg, f, U, m=None, out
 
 
 def sigmoid_grad_on_preactivation(z_seen: list[np.ndarray]):
-    """local_grads reading the pre-activations z that forward.recording_z recorded.
-
-    The backward pass visits the steps last to first, so each call takes the last z recorded.
-    """
+    """local_grads reading the pre-activations z that forward.recording_z recorded."""
 
     def local_grads(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
         H = o.shape[-1]
-        z_o = z_seen.pop()[..., 3 * H :]
+        z_o = np.stack(z_seen)[..., 3 * H :]
         dh_do = tanh_c * z_o * (1.0 - z_o)  # BUG: s * (1 - s) taken on the pre-activation z_o, not on o
         dh_dc = o * (1.0 - tanh_c * tanh_c)
         if m is not None:

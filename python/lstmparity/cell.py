@@ -11,8 +11,8 @@ Equations (forward)::
     c  = m * c~ + (1 - m) * c_prev             (m = 0 at padded steps: carry the state)
     h  = m * h~ + (1 - m) * h_prev
 
-Local derivatives (depend only on forward values; the layer computes them step by
-step, inside the backward loop)::
+Local derivatives (depend only on forward values, so the layer computes them for
+all steps at once, before the backward loop)::
 
     dh_do = m * tanh(c~) * o * (1 - o)         d h~ / d z_o
     dh_dc = m * o * (1 - tanh(c~)^2)           d h~ / d c~
@@ -49,7 +49,7 @@ class StepOut(NamedTuple):
 
 
 class LocalGrads(NamedTuple):
-    """Local derivatives: dh_do, dh_dc (..., H); dc_difg (..., 3, H) = [dc_di, dc_df, dc_dg]."""
+    """Local derivatives of every step: dh_do, dh_dc (T, B, H); dc_difg (T, B, 3, H) = [dc_di, dc_df, dc_dg]."""
 
     dh_do: np.ndarray
     dh_dc: np.ndarray
@@ -88,10 +88,7 @@ def lstm_local_grads(
     i: np.ndarray, f: np.ndarray, g: np.ndarray, o: np.ndarray,
     c_prev: np.ndarray, tanh_c: np.ndarray, m: np.ndarray | None = None,
 ) -> LocalGrads:
-    """Local derivatives (see the module docstring).
-
-    Arrays (B, H) (one step; m (B, 1) or None) or (T, B, H) (all steps; m (T, B, 1) or None).
-    """
+    """Local derivatives (see the module docstring). Arrays (T, B, H); m (T, B, 1) or None."""
     dh_do = tanh_c * o * (1.0 - o)
     dh_dc = o * (1.0 - tanh_c * tanh_c)
     if m is not None:  # padded steps: the new state is discarded, so no gradient reaches it

@@ -2,9 +2,8 @@
 
 Shapes: x (T, B, D); h0, c0 (B, H); mask (T, B); W (D, 4H); U (H, 4H); b (4H,).
 Only what truly depends on time is in the loops. Before the forward loop, the
-input projection ``x_t W + b`` is one matrix product for all steps; inside the
-backward loop, each step's local derivatives are computed on its own (B, H)
-slices (they stay in cache: faster than one pass over (T, B, H) arrays); after
+input projection ``x_t W + b`` is one matrix product for all steps; before the
+backward loop, the local derivatives are computed for all steps at once; after
 it, the parameter gradients are one matrix product each::
 
     dW = sum_t x_t^T dz_t      dU = sum_t h_{t-1}^T dz_t      db = sum_t sum_b dz_t
@@ -101,15 +100,15 @@ def lstm_backward(
     """
     T, B, H = dh_head.shape
     g = gates(cache.a)
+    local = local_grads(g["i"], g["f"], g["g"], g["o"], cache.c_prev, cache.tanh_c, cache.mask)
     dz = np.empty((T, B, 4 * H))
     dh_all, dc_all = np.empty((T, B, H)), np.empty((T, B, H))
     dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
     for t in reversed(range(T)):
         m = None if cache.mask is None else cache.mask[t]
-        local = local_grads(g["i"][t], g["f"][t], g["g"][t], g["o"][t], cache.c_prev[t], cache.tanh_c[t], m)
         dh = np.add(dh_head[t], dh_next, out=dh_all[t])  # total dL/dh_t
-        s = step_backward(dh, dc_next, local.dh_do, local.dh_dc, local.dc_difg, g["f"][t], cache.U, m,
-                          out=dz[t])
+        s = step_backward(dh, dc_next, local.dh_do[t], local.dh_dc[t], local.dc_difg[t], g["f"][t],
+                          cache.U, m, out=dz[t])
         dc_all[t] = s.dc
         dh_next, dc_next = s.dh_prev, s.dc_prev
     d = gates(dz)
