@@ -39,10 +39,14 @@ bench_data <- function(B, T, D, H, seed = 1L) {
 # >= 20 ms (proc.time() counts milliseconds) and interleaves the repetitions.
 bench_prepare <- function(impl, B, T, D, H) {
   d <- bench_data(B, T, D, H)
-  run <- function() {
+  timed_loop(function() {
     fw <- impl$lstm_forward(d$x, d$W, d$U, d$b)
     impl$lstm_backward(d$dh, fw$cache)
-  }
+  })
+}
+
+# function(n): runs run() n times and returns c(wall seconds, CPU seconds) of all n.
+timed_loop <- function(run) {
   function(n) {
     t0 <- proc.time()
     for (k in seq_len(n)) run()
@@ -100,14 +104,11 @@ bench_floor <- function(B, T, D, H) {
 # The timing closure of the floor (as bench_prepare() for the port).
 bench_prepare_floor <- function(B, T, D, H) {
   run <- bench_floor(B, T, D, H)$run
-  function(n) {
+  timed_loop(function() {
     old <- options(matprod = "blas")
     on.exit(options(old))
-    t0 <- proc.time()
-    for (k in seq_len(n)) run()
-    t1 <- proc.time() - t0
-    c(t1[["elapsed"]], t1[["user.self"]] + t1[["sys.self"]])
-  }
+    run()
+  })
 }
 
 # The floor computes what the port computes: the largest relative difference

@@ -248,8 +248,12 @@ class RPeer(Peer):
         return {"version": str(r("R.version.string")[0]), "blas": str(r('extSoftVersion()[["BLAS"]]')[0]),
                 "R_GC_MEM_GROW": os.environ.get("R_GC_MEM_GROW", "")}
 
+    def r_timer(self, s: Shape) -> Any:
+        """The R closure function(n) -> c(wall, cpu) for shape s (bench/bench_rpy2.R)."""
+        return self.env["bench_prepare"](self.impl, s.B, s.T, s.D, s.H)
+
     def prepare(self, s: Shape) -> Chunk:
-        r_chunk = self.env["bench_prepare"](self.impl, s.B, s.T, s.D, s.H)
+        r_chunk = self.r_timer(s)
 
         def chunk(n: int) -> tuple[float, float]:
             wall, cpu = (float(v) for v in r_chunk(n))
@@ -265,14 +269,8 @@ class RFloorPeer(RPeer):
     def skip(self, s: Shape) -> str | None:
         return None if s == self.only else f"measured at {self.only} only"
 
-    def prepare(self, s: Shape) -> Chunk:
-        r_chunk = self.env["bench_prepare_floor"](s.B, s.T, s.D, s.H)
-
-        def chunk(n: int) -> tuple[float, float]:
-            wall, cpu = (float(v) for v in r_chunk(n))
-            return wall, cpu
-
-        return chunk
+    def r_timer(self, s: Shape) -> Any:
+        return self.env["bench_prepare_floor"](s.B, s.T, s.D, s.H)
 
 
 def all_peers(baseline_max_work: float = BASELINE_MAX_WORK) -> list[Peer]:
