@@ -66,9 +66,20 @@ def features_table(fixtures: Path) -> str:
     return out
 
 
+def columns_text() -> str:
+    """The spec's phases, columns and dims, as lists (spec/README.md)."""
+    s = spec.spec()
+    out = "Phases:\n\n" + "".join(f"* `{k}` — {v}\n" for k, v in s["phases"].items())
+    out += "\nColumns:\n\n" + "".join(f"* `{k}` — {v}\n" for k, v in s["columns"].items())
+    out += "\nDims:\n\n" + "".join(f"* `{k}` — {v}\n" for k, v in s["dims"].items())
+    cells = "; ".join(f"`{k}`: gates {', '.join(v['gates'])}" for k, v in s["cells"].items())
+    return out + f"\nCells: {cells}.\n"
+
+
 def sections(root: Path) -> dict[str, str]:
     """The generated sections by marker name."""
     return {
+        "spec_columns": columns_text(),
         "tensor_table": spec.tensor_table(),
         "trace_order": spec.trace_text(),
         "features": features_table(root / "fixtures"),
