@@ -81,7 +81,7 @@ head_backward <- function(cache) {
     p <- exp(log_softmax(as_rows(logits)))
     at <- cbind(seq_len(T * B), as.vector(targets))
     p[at] <- p[at] - 1
-    dlogits <- p * as.vector(weight) # (softmax - onehot) * m / sum(m)
+    dlogits <- p * as.vector(weight) # that is, (softmax - onehot) * m / sum(m)
     dWy <- crossprod(as_rows(h), dlogits)
     return(list(dlogits = from_rows(dlogits, T, B),
                 dh_head = from_rows(tcrossprod(dlogits, Wy), T, B),
