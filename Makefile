@@ -38,7 +38,7 @@ $(STAMP)/r-deps:
 $(STAMP)/venv: pyproject.toml $(STAMP)/r-deps
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[r,dev,torch]'
+	$(PY) -m pip install -q -e '.[all,r,dev,torch]'
 	@mkdir -p $(STAMP) && touch $@
 
 fixtures: setup
