@@ -167,7 +167,9 @@ parse_expected <- function(raw, expect, path) {
       at <- sprintf("expected.optimizer_steps.%d", k - 1L)
       params <- list()
       for (n in names(s$params)) {
-        if (is.null(expect[[paste0("params.", n)]])) input_error(path, paste0(at, ".params.", n), "not expected for this config")
+        if (is.null(expect[[paste0("params.", n)]])) {
+          input_error(path, paste0(at, ".params.", n), "not expected for this config")
+        }
         params[[n]] <- as_array(path, paste0(at, ".params.", n), s$params[[n]], expect[[paste0("params.", n)]])
       }
       list(loss = as_array(path, paste0(at, ".loss"), s$loss, integer(0)), params = params)
@@ -207,9 +209,12 @@ parse_nonfinite <- function(text, path, message) {
 as_array <- function(path, field, value, shape) {
   got <- json_shape(value, length(shape))
   if (is.null(got)) {
-    input_error(path, field, paste0("expected ", describe(shape), ", got a ragged, non-numeric or too deeply nested array"))
+    input_error(path, field,
+                paste0("expected ", describe(shape), ", got a ragged, non-numeric or too deeply nested array"))
   }
-  if (!identical(got, shape)) input_error(path, field, paste0("expected ", describe(shape), ", got ", describe_got(got)))
+  if (!identical(got, shape)) {
+    input_error(path, field, paste0("expected ", describe(shape), ", got ", describe_got(got)))
+  }
   flat <- flatten_json(value, length(shape))
   bad <- which(!is.finite(flat))
   if (length(bad)) {
@@ -260,7 +265,9 @@ describe <- function(shape) {
 }
 
 describe_got <- function(got) {
-  if (length(got) == 0L) "a number" else if (length(got) == 1L) sprintf("length %d", got) else paste(got, collapse = " x ")
+  if (length(got) == 0L) return("a number")
+  if (length(got) == 1L) return(sprintf("length %d", got))
+  paste(got, collapse = " x ")
 }
 
 # The JSON index ([t][b][j], 0-based) of element k (1-based) in row-major order.

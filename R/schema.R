@@ -17,7 +17,8 @@ SCHEMA_KEYWORDS <- c("type", "required", "properties", "additionalProperties", "
 case_schema <- function() inst_json("schema/case.schema.json")
 
 # The first way `value` breaks `schema`, as list(where = JSON path, message), or
-# NULL when it is valid. A missing or unexpected key is named in the path (as fixtures.py does). `root` resolves "#/$defs/..." references.
+# NULL when it is valid. A missing or unexpected key is named in the path (as
+# fixtures.py does). `root` resolves "#/$defs/..." references.
 schema_error <- function(value, schema, root = schema, where = character(0)) {
   unknown <- setdiff(names(schema), SCHEMA_KEYWORDS)
   if (length(unknown)) stop(sprintf("case schema: keyword '%s' is not supported by R/schema.R", unknown[1]))
@@ -27,13 +28,15 @@ schema_error <- function(value, schema, root = schema, where = character(0)) {
     if (!is.null(e)) return(e)
   }
   if (!is.null(schema$type) && !any(vapply(unlist(schema$type), json_is, logical(1), value = value))) {
-    return(fail(sprintf("%s is not of type %s", json_repr(value), paste0("'", unlist(schema$type), "'", collapse = ", "))))
+    types <- paste0("'", unlist(schema$type), "'", collapse = ", ")
+    return(fail(sprintf("%s is not of type %s", json_repr(value), types)))
   }
   if (!is.null(schema$const) && !identical(json_repr(value), json_repr(schema$const))) {
     return(fail(sprintf("%s was expected", json_repr(schema$const))))
   }
-  if (!is.null(schema$enum) && !any(vapply(schema$enum, function(e) identical(json_repr(value), json_repr(e)), logical(1)))) {
-    return(fail(sprintf("%s is not one of [%s]", json_repr(value), paste(vapply(schema$enum, json_repr, ""), collapse = ", "))))
+  choices <- vapply(schema$enum, json_repr, "")
+  if (!is.null(schema$enum) && !json_repr(value) %in% choices) {
+    return(fail(sprintf("%s is not one of [%s]", json_repr(value), paste(choices, collapse = ", "))))
   }
   if (is.character(value) && length(value) == 1L) {
     if (!is.null(schema$minLength) && nchar(value) < schema$minLength) {
@@ -57,7 +60,9 @@ schema_error <- function(value, schema, root = schema, where = character(0)) {
   }
   if (json_is("object", value)) {
     for (key in unlist(schema$required)) {
-      if (!key %in% names(value)) return(list(where = c(where, key), message = sprintf("'%s' is a required property", key)))
+      if (!key %in% names(value)) {
+        return(list(where = c(where, key), message = sprintf("'%s' is a required property", key)))
+      }
     }
     if (!is.null(schema$minProperties) && length(value) < schema$minProperties) {
       return(fail(sprintf("%s should be non-empty", json_repr(value))))
@@ -70,7 +75,8 @@ schema_error <- function(value, schema, root = schema, where = character(0)) {
       if (is.null(sub)) {
         extra <- schema$additionalProperties
         if (isFALSE(extra)) {
-          return(list(where = c(where, key), message = sprintf("Additional properties are not allowed ('%s' was unexpected)", key)))
+          return(list(where = c(where, key),
+                      message = sprintf("Additional properties are not allowed ('%s' was unexpected)", key)))
         }
         if (is.list(extra)) sub <- extra
       }
@@ -120,7 +126,9 @@ json_is <- function(type, value) {
          stop(sprintf("case schema: unknown type '%s'", type)))
 }
 
-json_num <- function(v) if (is.numeric(v) && v == round(v) && abs(v) < 1e15) format(v, scientific = FALSE) else format(v, digits = 15)
+json_num <- function(v) {
+  if (is.numeric(v) && v == round(v) && abs(v) < 1e15) format(v, scientific = FALSE) else format(v, digits = 15)
+}
 
 # A short JSON rendering of a value for messages.
 json_repr <- function(v) {
@@ -159,7 +167,8 @@ case_skeleton <- function(value, path, where = character(0)) {
     }
     if (length(value) && all(vapply(value, function(v) is.numeric(v) && length(v) == 1L, logical(1)))) return(list())
     children <- lapply(seq_along(value), function(k) case_skeleton(value[[k]], path, c(where, as.character(k - 1L))))
-    if (length(children) && all(vapply(children, function(ch) is.list(ch) && !length(ch) && is.null(names(ch)), logical(1)))) {
+    emptied <- vapply(children, function(ch) is.list(ch) && !length(ch) && is.null(names(ch)), logical(1))
+    if (length(children) && all(emptied)) {
       return(list())
     }
     return(children)

@@ -77,7 +77,8 @@ json_phase <- function(phase) {
 spec_shapes <- function(config) {
   s <- list()
   for (r in spec_rows()) {
-    if (r$phase != "optimizer" && spec_applies(r, config)) s[[paste0(json_phase(r$phase), ".", r$name)]] <- spec_dims(r, config)
+    if (r$phase == "optimizer" || !spec_applies(r, config)) next
+    s[[paste0(json_phase(r$phase), ".", r$name)]] <- spec_dims(r, config)
   }
   s
 }

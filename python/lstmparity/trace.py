@@ -16,6 +16,7 @@ from .spec import param_order, per_step_names, trace_blocks
 
 FORWARD_STEP = per_step_names("forward")  # x, i, f, g, o, c, h
 BACKWARD_STEP = per_step_names("backward")  # dh, do, dc, di, df, dg, dx
+GRADS = tuple(n for b in trace_blocks() if b.phase == "grads" for n in b.names)  # dWy, dby, dW, dU, db, dE
 PARAMS = param_order()  # E, W, U, b, Wy, by
 
 
