@@ -1,7 +1,7 @@
 # Two commands set everything up on a fresh machine (Debian, root or sudo):
 #   make conform   run the conformance suite (both implementations, every fixture)
 #   make test      run every test (Python, R, R CMD check)
-# Other targets: make fixtures | make bench | make demo-hamlet | make demo-reuters | make lint | make setup | make clean
+# Other targets: make fixtures | make generate | make bench | make demo-hamlet | make demo-reuters | make lint | make setup | make clean
 
 SHELL := /bin/bash
 VENV  := .venv
@@ -12,7 +12,7 @@ R_DEBS := r-base-core r-base-dev r-cran-jsonlite r-cran-testthat libopenblas0-pt
           r-cran-roxygen2 r-cran-lintr
 STAMP := .make
 
-.PHONY: conform test setup fixtures fixtures-check bench bench-quick lint test-python test-r r-check clean \
+.PHONY: conform test setup fixtures fixtures-check generate bench bench-quick lint test-python test-r r-check clean \
         demo-hamlet demo-hamlet-r demo-reuters demo-reuters-r mutants
 
 conform: setup
@@ -46,6 +46,10 @@ fixtures: setup
 
 fixtures-check: setup
 	$(BIN)/lstmparity fixtures --check
+
+# files generated from spec/tensors.json (package copies, schema parts, docs tables)
+generate: setup
+	$(PY) -m lstmparity.generate
 
 lint: setup
 	$(BIN)/ruff check python conformance tests bench examples
