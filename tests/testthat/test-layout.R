@@ -22,3 +22,21 @@ test_that("every R/<topic>.R has tests/testthat/test-<topic>.R", {
   expect(!length(missing), paste0("no test file for: ", paste0("R/", missing, " (expected tests/testthat/",
                                   paired_test_file(missing), ")", collapse = ", ")))
 })
+
+test_that("no two R files define the same top-level name (the package keeps only the last one)", {
+  root <- repo_root()
+  if (is.null(root)) skip("needs the repository checkout (R/ is not in the installed package)")
+  files <- list.files(file.path(root, "R"), pattern = "[.]R$", full.names = TRUE)
+  defined <- lapply(files, function(f) {
+    env <- new.env()
+    sys.source(f, envir = env)
+    ls(env, all.names = TRUE)
+  })
+  names(defined) <- basename(files)
+  where <- split(rep(names(defined), lengths(defined)), unlist(defined))
+  expect_gt(length(where), 50L) # the check below checked something
+  twice <- where[lengths(where) > 1L]
+  expect(!length(twice), paste0("defined in more than one file: ",
+                                paste0(names(twice), " (", vapply(twice, paste, "", collapse = ", "), ")",
+                                       collapse = "; ")))
+})
