@@ -1,7 +1,7 @@
 """``lstmparity conform``: run the fixtures through the implementations and say where they diverge.
 
 Exit status: 0 every implementation agrees on every fixture (or, with
---mutants, every mutant is localised); 1 a divergence or a failing
+--mutants, every mutant is localised and diagnosed); 1 a divergence or a failing
 implementation; 2 bad input (unreadable or invalid fixture, unusable adapter,
 R or rpy2 missing), with a one-line message saying what to do.
 """
@@ -84,7 +84,7 @@ def _mutants(args: argparse.Namespace, start: float) -> int:
     names = [args.mutant] if args.mutant else None
     results = score.run_catalogue(langs, Path(args.fixtures), args.timeout, names)
     print(score.render(results))
-    code = 0 if all(r.localised for r in results) else 1
+    code = 0 if all(r.localised and r.diagnosed for r in results) else 1
     meta = {"fixtures_dir": str(args.fixtures), "implementations": langs, "mutant": None, "exit_code": code,
             "seconds": round(time.perf_counter() - start, 3)}
     _write_outputs(args, [r.outcome for r in results], meta, score.to_json(results))

@@ -80,6 +80,8 @@ class Comparison:
     not_provided: list[str] = field(default_factory=list)
     same_step: list[Check] = field(default_factory=list)  # every check diverging where the first does
     next_step: str = ""  # in words: does the next step in the trace still agree?
+    result: Any = field(default=None, repr=False)  # what was compared (kept for the diagnosis)
+    diagnosis: Any = field(default=None, repr=False)  # conformance.diagnose.Diagnosis, once made
 
     @property
     def ok(self) -> bool:
@@ -135,7 +137,7 @@ def compare(result: Any, expected: dict, tolerance: dict, gates: tuple[str, ...]
     """
     rtol, atol = tolerance["rtol"], tolerance["atol"]
     checks = [check_entry(result, expected, e, rtol, atol, gates) for e in trace_order(expected)]
-    out = Comparison(checks, not_provided=_missing(checks))
+    out = Comparison(checks, not_provided=_missing(checks), result=result)
     bad = [k for k, c in enumerate(checks) if c.status in ("diverge", "shape")]
     if bad:
         out.first = checks[bad[0]]

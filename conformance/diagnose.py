@@ -73,7 +73,7 @@ class Diagnosis:
         b = self.best
         if b is None:
             return NO_EXPLANATION + (f" ({self.note})" if self.note else f" ({self.tested} hypotheses tested)")
-        return f"{b.name}: {b.what} (residual {b.residual:.1e})"
+        return f"{b.name}: {b.what}"
 
 
 def load_diagnosis_table() -> list[dict[str, Any]]:
@@ -234,3 +234,13 @@ def _diagnose_layout(case: dict, result: Any, first: Check, whole_entry: Entry, 
                                          f"aperm(x, c({', '.join(str(int(i) + 1) for i in np.argsort(axes))}))"))
             break
     return diag
+
+
+def diagnosis_of(outcome: Any) -> Diagnosis | None:
+    """The diagnosis of a diverging (implementation, fixture) outcome, made once and kept on its comparison."""
+    c = outcome.comparison
+    if outcome.status != "diverge" or c is None or c.first is None or outcome.fixture.case is None:
+        return None
+    if c.diagnosis is None:
+        c.diagnosis = diagnose(outcome.fixture.case, c.result, c)
+    return c.diagnosis
