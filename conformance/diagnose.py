@@ -73,7 +73,9 @@ class Diagnosis:
         b = self.best
         if b is None:
             return NO_EXPLANATION + (f" ({self.note})" if self.note else f" ({self.tested} hypotheses tested)")
-        return f"{b.name}: {b.what}"
+        if b.source == "catalogue":
+            return f"{b.name}: {b.what}"
+        return f"{b.what} [{b.hypothesis}]"
 
 
 def load_diagnosis_table() -> list[dict[str, Any]]:
@@ -133,10 +135,11 @@ def hypotheses_for(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> l
     """Every hypothesis that can be tested at this trace entry, specific ones first."""
     phase, _, name = entry
     out: list[Hypothesis] = []
+    masked = "mask" in u.inputs
     if phase == "forward" and name in FORWARD_STEP:
-        out += gate_hypotheses(name, u.gates) + equation_hypotheses(phase, name)
+        out += gate_hypotheses(name, u.gates) + equation_hypotheses(phase, name, masked)
     elif phase == "backward" and name in BACKWARD_STEP:
-        out += equation_hypotheses(phase, name)
+        out += equation_hypotheses(phase, name, masked)
     elif phase == "grads":
         out += grads_hypotheses(name)
     out += special_hypotheses(phase, name)

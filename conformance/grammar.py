@@ -79,11 +79,16 @@ def _term_edits(name: str, terms: Terms) -> Iterator[tuple[str, str, Terms]]:
                 terms[:j] + [[term[0]], [term[1]]] + terms[j + 1:]
 
 
-def equation_hypotheses(phase: str, name: str) -> list[Hypothesis]:
-    """Every edit of the right equation of a per-step tensor (none for tensors without one)."""
+def equation_hypotheses(phase: str, name: str, masked: bool = True) -> list[Hypothesis]:
+    """Every edit of the right equation of a per-step tensor (none for tensors without one).
+
+    masked: whether the case has a mask; without one the factor m (always 1) is left out.
+    """
     terms = RIGHT.get((phase, name))
     if terms is None:
         return []
+    if not masked:
+        terms = [[f for f in term if f != "m"] for term in terms]
     right = _eq(name, terms, "math")
     fix_py, fix_r = _eq(name, terms, "py"), _eq(name, terms, "r")
     out = []
