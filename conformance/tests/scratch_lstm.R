@@ -102,3 +102,6 @@ thesis_adapter <- function(case) {
     aperm(simplify2array(lapply(bw, `[[`, k)), c(3, 1, 2)))
   out
 }
+
+# `lstmparity conform --impl r:conformance/tests/scratch_lstm.R` runs the thesis's backward.
+lstmparity_adapter <- thesis_adapter

@@ -105,3 +105,13 @@ def run(case: dict, bug: str | None = None) -> dict:
 def adapter(bug: str | None) -> Callable[[dict], dict]:
     """The adapter function for ``--impl``-style use: case -> result."""
     return lambda case: run(case, bug)
+
+
+def c_prev_wraps(case: dict) -> dict:
+    """``--impl py:conformance/tests/scratch_lstm.py:c_prev_wraps``: the C[t - 1] bug as an adapter."""
+    return run(case, "c_prev_wraps")
+
+
+def noise(case: dict) -> dict:
+    """``--impl py:conformance/tests/scratch_lstm.py:noise``: a wrong value no known bug explains."""
+    return run(case, "noise")
