@@ -15,7 +15,8 @@ from .compare import Check
 from .diagnose import Diagnosis, diagnosis_of
 from .runner import Outcome
 
-CELL = {"agree": "agree", "diverge": "DIVERGES", "error": "ERROR", "bad_fixture": "BAD FIXTURE"}
+CELL = {"agree": "agree", "diverge": "DIVERGES", "error": "ERROR", "bad_fixture": "BAD FIXTURE",
+        "nothing_compared": "NOTHING COMPARED", "skipped": "skipped"}
 
 
 def where(check: Check) -> str:
@@ -30,6 +31,8 @@ def cell(o: Outcome) -> str:
     text = CELL[o.status]
     if o.status == "diverge":
         text += f" at {where(o.comparison.first)}"
+    if o.status == "skipped":
+        text += f": {o.message}"
     if o.comparison and o.comparison.not_provided:
         text += f" ({len(o.comparison.not_provided)} not provided)"
     return text
@@ -64,7 +67,7 @@ def diagnosis_lines(d: Diagnosis) -> list[str]:
 def describe(o: Outcome) -> list[str]:
     """The full story of one pair that did not agree: the diagnosis first, then the place and the picture."""
     head = f"{o.impl} / {o.fixture.name}"
-    if o.status in ("error", "bad_fixture"):
+    if o.status in ("error", "bad_fixture", "nothing_compared"):
         return [f"{head}: {CELL[o.status].lower()}: {o.message}"]
     c = o.comparison
     f = c.first
@@ -123,13 +126,13 @@ def summary(outcomes: list[Outcome]) -> str:
 def render(outcomes: list[Outcome], seconds: float | None = None) -> str:
     """Table, then details of every divergence / error, the tensors not provided, and a summary line."""
     out = [table(outcomes)]
-    bad = [o for o in outcomes if o.status != "agree"]
+    bad = [o for o in outcomes if o.status not in ("agree", "skipped")]
     if bad:
         out += ["", "Divergences and errors:"] + [line for o in bad for line in describe(o)]
     repeated = repeated_findings(outcomes)
     if repeated:
         out += ["", "Repeated findings:"] + repeated
-    missing = [o for o in outcomes if o.comparison and o.comparison.not_provided]
+    missing = [o for o in outcomes if o.comparison and o.comparison.not_provided and o.status != "nothing_compared"]
     if missing:
         out += ["", "Not provided (not counted as failures):"]
         out += [f"{o.impl} / {o.fixture.name}: {missing_text(o)}" for o in missing]

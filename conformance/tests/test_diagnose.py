@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,9 @@ from lstmparity.fixtures import read_case
 
 from conformance import report
 from conformance.compare import compare
+from conformance.declare import default_declares
 from conformance.diagnose import NO_EXPLANATION, diagnose, diagnosis_of
-from conformance.impls import PyAdapter
+from conformance.impls import make_impls, without_expected
 from conformance.runner import load_fixture, run_one
 from conformance.text import describe, render
 
@@ -30,6 +31,18 @@ from . import scratch_lstm
 from .conftest import FIXTURES
 
 HERE = Path(__file__).parent
+
+
+@dataclass
+class PyAdapter:
+    """A Python adapter function(case), run in this process as the runner's worker runs one."""
+
+    name: str
+    fn: Any
+    declares: dict = field(default_factory=default_declares)
+
+    def run(self, path: Path, case: dict, timeout: float) -> Any:
+        return self.fn(without_expected(case))
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +102,12 @@ R_BUGS = {
 
 @dataclass
 class RFunction:
-    """An R adapter function(case) from scratch_lstm.R, run like the runner runs an r:file.R adapter."""
+    """An R adapter function(case) from scratch_lstm.R, run in this process as the runner's worker runs one."""
 
     session: Any
     fn: Any
     name: str
+    declares: dict = field(default_factory=lambda: default_declares("r"))
 
     def run(self, path: Path, case: dict, timeout: float) -> Any:
         return self.session.call(self.fn, self.session.strip(self.session.case(path)), timeout)
@@ -144,18 +158,25 @@ def test_a_wrong_value_no_hypothesis_explains_is_said_so() -> None:
     assert describe(outcome)[0] == head
 
 
-def test_the_thesis_backward_is_diagnosed_on_a_square_case(r_scratch, rsession) -> None:
-    impl = RFunction(rsession, r_scratch["thesis_adapter"], "thesis")
-    outcome = run_one(impl, load_fixture(FIXTURES / "square_b_h_d.json"), 60)  # B = H = D = 3
+@pytest.fixture(scope="module")
+def thesis(rsession) -> Any:
+    """The thesis's backward as the runner runs `--impl r:conformance/tests/scratch_lstm.R` (a worker process)."""
+    [impl] = make_impls([f"r:{HERE / 'scratch_lstm.R'}"])
+    yield impl
+    impl.close()
+
+
+def test_the_thesis_backward_is_diagnosed_on_a_square_case(thesis) -> None:
+    outcome = run_one(thesis, load_fixture(FIXTURES / "square_b_h_d.json"), 60)  # B = H = D = 3
     d = diagnosis_of(outcome)
     assert (d.best.name, d.best.source) == ("matmul_for_elementwise", "catalogue")
     assert d.best.wrong == "do = (dh * tanh(c)) %*% (o * (1 - o))"  # the thesis's `eo %*% oa`
 
 
-def test_the_thesis_backward_fails_in_r_where_b_differs_from_h(r_scratch, rsession) -> None:
-    impl = RFunction(rsession, r_scratch["thesis_adapter"], "thesis")
-    outcome = run_one(impl, load_fixture(FIXTURES / "batch_all_dims_differ.json"), 60)  # B = 3, H = 4
-    assert outcome.status == "error" and "non-conformable arguments" in outcome.message
+def test_the_thesis_backward_fails_in_r_where_b_differs_from_h_and_the_error_names_the_call(thesis) -> None:
+    outcome = run_one(thesis, load_fixture(FIXTURES / "batch_all_dims_differ.json"), 60)  # B = 3, H = 4
+    assert outcome.status == "error"
+    assert "eo %*% (a$oa * (1 - a$oa)): non-conformable arguments" in outcome.message
 
 
 # --- generic hypotheses on results made from the expected values --------------------------------------------
