@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from lstmparity.gru import GATES as GRU_GATES
+from lstmparity.layouts import GATES as LSTM_GATES
 from lstmparity.trace import Entry, agree, lookup, trace_order
 
 PHASES = ("forward", "backward", "grads", "optimizer")
-GATES = {"lstm": ("i", "f", "g", "o")}  # gate blocks of the last axis of W, U, b, in order, per cell type
+# gate blocks of the last axis of W, U, b, in order, per cell type (from the cells' own modules)
+GATES = {"lstm": tuple(LSTM_GATES), "gru": GRU_GATES, "rnn": ("h",)}
 GATED = {"dW", "dU", "db", "W", "U", "b"}  # tensors whose last axis is n_gates * H wide
 
 

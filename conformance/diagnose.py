@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from lstmparity.trace import BACKWARD_STEP, FORWARD_STEP, Entry, lookup
 
-from .compare import GATED, Check, Comparison, _fetch
+from .compare import GATED, GATES, Check, Comparison, _fetch
 from .grammar import Hypothesis, equation_hypotheses, gate_hypotheses, grads_hypotheses
 from .mutants import CATALOGUE_PATH
 from .special import special_hypotheses
@@ -105,7 +105,7 @@ def _generic(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> list[Hy
                                       "index the step list with t"))
     if name in GATED and e.ndim and e.shape[-1] == len(u.gates) * u.H:
         out += _permutations(name, u, lambda order: np.concatenate([u.block(e, g) for g in order], axis=-1))
-    if (entry.phase, name) == ("backward", "dx") and entry.step is not None:
+    if (entry.phase, name) == ("backward", "dx") and entry.step is not None and u.gates == GATES["lstm"]:
         out += _permutations("dx", u, lambda order: np.concatenate(
             [u.block(u.dz[entry.step], g) for g in order], axis=-1) @ u.params["W"].T, "dz")
     out.append(Hypothesis("float32", "float32 arithmetic where float64 was meant",
@@ -134,6 +134,8 @@ def _permutations(name: str, u: Upstream, make, blocks_of: str | None = None) ->
 def hypotheses_for(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> list[Hypothesis]:
     """Every hypothesis that can be tested at this trace entry, specific ones first."""
     phase, _, name = entry
+    if u.config.get("cell", "lstm") != "lstm":  # the equations are the LSTM's: only the generic edits apply
+        return _generic(entry, u, e, a)
     out: list[Hypothesis] = []
     masked = "mask" in u.inputs
     if phase == "forward" and name in FORWARD_STEP:

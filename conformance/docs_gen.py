@@ -29,12 +29,17 @@ EXAMPLES = [  # (command-line arguments, what it shows)
 ]
 
 
+def _cells(*cells: str) -> str:
+    """One markdown table row; a '|' inside a cell (code spans included) is escaped."""
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
 def mutant_table() -> str:
     rows = ["| mutant | bug | where seen | blocks swapped | fixture | first shows at | diagnosed as |",
             "|---|---|---|---|---|---|---|"]
     for m in catalogue().values():
-        rows.append(f"| `{m.name}` | {m.description} | {m.where_seen} | {', '.join(f'`{b}`' for b in m.ops['python'])} "
-                    f"| `{m.fixture}` | {expected_where(m)} | `{'`, `'.join(_hypotheses(m.name))}` |")
+        rows.append(_cells(f"`{m.name}`", m.description, m.where_seen, ", ".join(f"`{b}`" for b in m.ops["python"]),
+                           f"`{m.fixture}`", expected_where(m), ", ".join(f"`{h}`" for h in _hypotheses(m.name))))
     return "\n".join(rows)
 
 
@@ -61,6 +66,39 @@ def example_outputs() -> str:
     return "\n\n".join(parts)
 
 
+def outside_catalogue() -> str:
+    """What the runner says for each bug of the from-scratch test implementations (none is a catalogued mutant)."""
+    from .diagnose import diagnosis_of
+    from .rbridge import RSession
+    from .runner import load_fixture, run_one
+    from .tests import scratch_lstm as s
+    from .tests.inprocess import PyAdapter, RFunction
+    from .text import where
+
+    rows = ["| language | the bug, as written | fixture | first divergence | the runner's diagnosis | "
+            "the equation it found |", "|---|---|---|---|---|---|"]
+    r_env = None
+    for lang, bug, fixture, _ in s.CASES:
+        if lang == "python":
+            impl = PyAdapter(f"scratch+{bug}", s.adapter(bug))
+        else:
+            if r_env is None:
+                session = RSession().start()
+                r_env = session.source([Path(s.__file__).with_suffix(".R")], parent=session._ro.globalenv)
+            impl = RFunction(session, r_env["scratch_adapter"](bug), f"r-scratch+{bug}")
+        outcome = run_one(impl, load_fixture(REPO / "fixtures" / f"{fixture}.json"), 60)
+        d = diagnosis_of(outcome)
+        words = (s.BUGS if lang == "python" else s.R_BUGS)[bug]
+        found = f"`{d.best.wrong}`" if d.best else ""
+        rows.append(_cells(lang, words, f"`{fixture}`", where(outcome.comparison.first), d.headline, found))
+    return "\n".join(rows)
+
+
+def section(doc: str, marker: str) -> str:
+    """The current text of one generated section."""
+    return doc.split(f"<!-- generated: {marker} -->\n", 1)[1].split(f"\n<!-- end generated: {marker} -->", 1)[0]
+
+
 def _replace(doc: str, marker: str, body: str) -> str:
     begin, end = f"<!-- generated: {marker} -->", f"<!-- end generated: {marker} -->"
     pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
@@ -71,6 +109,7 @@ def _replace(doc: str, marker: str, body: str) -> str:
 
 def generate(doc: str) -> str:
     doc = _replace(doc, "mutants", mutant_table())
+    doc = _replace(doc, "outside the catalogue", outside_catalogue())
     return _replace(doc, "diagnosis examples", example_outputs())
 
 

@@ -25,6 +25,24 @@ BUGS = {
     "batch_first_output": "every per-step tensor returned batch-first (B, T, H)",
     "noise": "a wrong value that no known bug explains (a fixed perturbation of dc)",
 }
+R_BUGS = {  # scratch_lstm.R: scratch_adapter(bug)
+    "g_sigmoid": "the candidate g through a sigmoid instead of tanh",
+    "bias_twice": "every bias added twice (PyTorch's b_ih and b_hh both loaded with b)",
+    "dg_preactivation": "the candidate's derivative 1 - z_g^2 taken on the pre-activation",
+    "db_gate_order": "the bias gradient stacked i, f, o, g",
+}
+CASES = [  # (language, bug, fixture, the grammar's hypothesis id the runner must confirm)
+    ("python", "hard_sigmoid", "batch_all_dims_differ", "i:act:hard_sigmoid"),
+    ("python", "g_without_bias", "initial_state", "g:bias:none"),
+    ("python", "do_tanh_derivative", "batch_all_dims_differ", "do:swap:dsig_o>dtanh_o"),
+    ("python", "dx_gate_order", "saturated_gates", "dx:perm:ifog"),
+    ("python", "c_prev_wraps", "batch_all_dims_differ", "df:swap:c_prev>c_wrap"),
+    ("python", "batch_first_output", "tiny_random", "i:axes:(1, 0, 2)"),
+    ("r", "g_sigmoid", "batch_all_dims_differ", "g:act:sigmoid"),
+    ("r", "bias_twice", "initial_state", "i:bias:twice"),
+    ("r", "dg_preactivation", "batch_all_dims_differ", "dg:swap:dtanh_g>dtanh_zg"),
+    ("r", "db_gate_order", "tiny_random", "db:perm:ifog"),
+]
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

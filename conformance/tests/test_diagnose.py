@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,28 +20,16 @@ from lstmparity.fixtures import read_case
 
 from conformance import report
 from conformance.compare import compare
-from conformance.declare import default_declares
 from conformance.diagnose import NO_EXPLANATION, diagnose, diagnosis_of
-from conformance.impls import make_impls, without_expected
+from conformance.impls import make_impls
 from conformance.runner import load_fixture, run_one
 from conformance.text import describe, render
 
 from . import scratch_lstm
 from .conftest import FIXTURES
+from .inprocess import PyAdapter, RFunction
 
 HERE = Path(__file__).parent
-
-
-@dataclass
-class PyAdapter:
-    """A Python adapter function(case), run in this process as the runner's worker runs one."""
-
-    name: str
-    fn: Any
-    declares: dict = field(default_factory=default_declares)
-
-    def run(self, path: Path, case: dict, timeout: float) -> Any:
-        return self.fn(without_expected(case))
 
 
 @pytest.fixture(scope="module")
@@ -84,35 +71,6 @@ def test_an_error_that_propagates_says_so(dims_differ):
 
 # --- from-scratch implementations with bugs the catalogue does not contain ----------------------------------
 
-PY_BUGS = {  # bug -> (fixture, the grammar's hypothesis id)
-    "hard_sigmoid": ("batch_all_dims_differ", "i:act:hard_sigmoid"),
-    "g_without_bias": ("initial_state", "g:bias:none"),
-    "do_tanh_derivative": ("batch_all_dims_differ", "do:swap:dsig_o>dtanh_o"),
-    "dx_gate_order": ("saturated_gates", "dx:perm:ifog"),
-    "c_prev_wraps": ("batch_all_dims_differ", "df:swap:c_prev>c_wrap"),
-    "batch_first_output": ("tiny_random", "i:axes:(1, 0, 2)"),
-}
-R_BUGS = {
-    "g_sigmoid": ("batch_all_dims_differ", "g:act:sigmoid"),
-    "bias_twice": ("initial_state", "i:bias:twice"),
-    "dg_preactivation": ("batch_all_dims_differ", "dg:swap:dtanh_g>dtanh_zg"),
-    "db_gate_order": ("tiny_random", "db:perm:ifog"),
-}
-
-
-@dataclass
-class RFunction:
-    """An R adapter function(case) from scratch_lstm.R, run in this process as the runner's worker runs one."""
-
-    session: Any
-    fn: Any
-    name: str
-    declares: dict = field(default_factory=lambda: default_declares("r"))
-
-    def run(self, path: Path, case: dict, timeout: float) -> Any:
-        return self.session.call(self.fn, self.session.strip(self.session.case(path)), timeout)
-
-
 @pytest.fixture(scope="module")
 def r_scratch(rsession):
     return rsession.source([HERE / "scratch_lstm.R"], parent=rsession._ro.globalenv)
@@ -134,18 +92,15 @@ def test_the_scratch_implementations_agree_without_a_bug(r_scratch, rsession):
         assert run_one(RFunction(rsession, r_scratch["scratch_adapter"]("none"), "r"), fx, 60).status == "agree"
 
 
-@pytest.mark.parametrize("bug", PY_BUGS, ids=[f"python: {b}: {scratch_lstm.BUGS[b]}" for b in PY_BUGS])
-def test_python_bug_outside_the_catalogue_is_diagnosed_by_the_grammar(bug: str) -> None:
-    fixture, hypothesis = PY_BUGS[bug]
-    impl = PyAdapter(f"scratch+{bug}", scratch_lstm.adapter(bug))
-    outcome = run_one(impl, load_fixture(FIXTURES / f"{fixture}.json"), 60)
-    _check(outcome, hypothesis)
-
-
-@pytest.mark.parametrize("bug", R_BUGS)
-def test_r_bug_outside_the_catalogue_is_diagnosed_by_the_grammar(bug: str, r_scratch, rsession) -> None:
-    fixture, hypothesis = R_BUGS[bug]
-    impl = RFunction(rsession, r_scratch["scratch_adapter"](bug), f"r-scratch+{bug}")
+@pytest.mark.parametrize(("lang", "bug", "fixture", "hypothesis"), scratch_lstm.CASES,
+                         ids=[f"{c[0]}: {c[1]}" for c in scratch_lstm.CASES])
+def test_bug_outside_the_catalogue_is_diagnosed_by_the_grammar(lang: str, bug: str, fixture: str, hypothesis: str,
+                                                               request: pytest.FixtureRequest) -> None:
+    if lang == "python":
+        impl = PyAdapter(f"scratch+{bug}", scratch_lstm.adapter(bug))
+    else:
+        rsession, r_scratch = request.getfixturevalue("rsession"), request.getfixturevalue("r_scratch")
+        impl = RFunction(rsession, r_scratch["scratch_adapter"](bug), f"r-scratch+{bug}")
     _check(run_one(impl, load_fixture(FIXTURES / f"{fixture}.json"), 60), hypothesis)
 
 
@@ -224,3 +179,15 @@ def test_report_carries_the_diagnosis_and_validates(tmp_path):
     assert (d["explained"], d["hypothesis"], d["source"]) == (True, "df:swap:c_prev>c_wrap", "grammar")
     assert d["wrong"] == "df = dc * C[t-1] (c_{T-1} at t = 0) * f * (1 - f)" and d["fix"]["r"].startswith("df <- ")
     assert doc["results"][0]["first_divergence"]["same_step"] == ["df", "dx"]
+
+
+def test_heatmap_outlines_every_tensor_diverging_at_the_first_step_and_titles_the_diagnosis(tmp_path, monkeypatch):
+    from conformance import plot
+
+    outcome = run_one(PyAdapter("scratch+c_prev_wraps", scratch_lstm.adapter("c_prev_wraps")),
+                      load_fixture(FIXTURES / "batch_all_dims_differ.json"), 60)
+    assert [(c.entry.step, c.entry.name) for c in plot.marked(outcome)] == [(0, "df"), (0, "dx")]
+    titles = []
+    monkeypatch.setattr("matplotlib.axes.Axes.set_title", lambda self, t, **kw: titles.append(t))
+    plot.heatmap(outcome, tmp_path / "h.png")
+    assert (tmp_path / "h.png").stat().st_size > 0 and titles[0].endswith("[df:swap:c_prev>c_wrap]")
