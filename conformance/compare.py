@@ -8,6 +8,8 @@ words which earlier tensors still agree, and classifies the divergence:
 * ``sequence`` — a tensor of the whole sequence (logits, loss, dlogits, dh0, dc0);
 * ``accumulation`` — a parameter gradient whose per-step intermediates all agree
   (the sum over steps is wrong, not any step);
+* ``gradient`` — a parameter gradient where per-step tensors were not provided
+  (a step may be to blame: the wrong gate blocks say which gates);
 * ``optimizer`` — an update (clipping or optimiser) whose gradients all agree.
 
 Besides the first tensor it gives the whole picture at that place: every tensor
@@ -194,7 +196,8 @@ def _missing(checks: list[Check]) -> list[str]:
 def _kind(checks: list[Check], k: int) -> str:
     entry = checks[k].entry
     if entry.phase == "grads":
-        return "accumulation"
+        steps_missing = any(c.status == "missing" for c in checks if c.entry.phase == "backward")
+        return "gradient" if steps_missing else "accumulation"
     if entry.phase == "optimizer":
         return "optimizer"
     return "sequence" if entry.step is None else "step"

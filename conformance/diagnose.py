@@ -28,7 +28,7 @@ from lstmparity.trace import BACKWARD_STEP, FORWARD_STEP, Entry, lookup
 from .compare import GATED, GATES, Check, Comparison, _fetch
 from .grammar import Hypothesis, equation_hypotheses, gate_hypotheses, grads_hypotheses
 from .mutants import CATALOGUE_PATH
-from .special import special_hypotheses
+from .special import rerun_hypotheses, special_hypotheses
 from .upstream import Upstream
 
 # The prediction is computed from the fixture's values, which the implementation matched only to the case's
@@ -144,8 +144,10 @@ def hypotheses_for(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> l
         out += equation_hypotheses(phase, name, masked)
     elif phase == "grads":
         out += grads_hypotheses(name)
-    out += special_hypotheses(phase, name)
-    return out + _generic(entry, u, e, a)
+    out += special_hypotheses(phase, name) + _generic(entry, u, e, a)
+    if entry.step is None or phase == "optimizer":  # no step equation reaches it: run every catalogued bug
+        out += rerun_hypotheses(entry)
+    return out
 
 
 def _confirmed(h: Hypothesis, u: Upstream, entry: Entry, e: np.ndarray, a: np.ndarray,
@@ -210,7 +212,7 @@ def diagnose(case: dict, result: Any, comparison: Comparison) -> Diagnosis:
 def _catalogue_row(table: list[dict], hypothesis: str) -> tuple[int, dict | None, str]:
     """(rank, catalogue row, matching pattern) of the first catalogued bug producing this hypothesis."""
     for k, row in enumerate(table):
-        for pattern in row["hypotheses"]:
+        for pattern in [*row["hypotheses"], f"mutant:{row['name']}"]:
             if fnmatch.fnmatchcase(hypothesis, pattern):
                 return k, row, pattern
     return len(table), None, ""

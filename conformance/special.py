@@ -10,9 +10,12 @@ from typing import Any
 
 import numpy as np
 from lstmparity.activations import log_softmax
+from lstmparity.model import run_case
 from lstmparity.optim import PARAM_ORDER, clip_grads
+from lstmparity.trace import Entry, lookup
 
 from .grammar import Hypothesis
+from .mutants import build_ops, catalogue
 from .upstream import Upstream
 
 
@@ -52,6 +55,27 @@ def _clip_per_step(u: Upstream, step: Any, name: str) -> np.ndarray | None:
         g = {"dW": u.x[t].T @ u.dz[t], "dU": u.h_prev[t].T @ u.dz[t], "db": u.dz[t].sum(axis=0)}
         total = total + clip_grads(g, u.case["clip"])[name]
     return np.asarray(total)
+
+
+def _rerun(u: Upstream, mutant: str, entry: Entry) -> np.ndarray | None:
+    """The entry as the reference computes it with the catalogued bug swapped in (one run per mutant and case)."""
+    if mutant not in u.runs:
+        case = {k: v for k, v in u.case.items() if k != "expected"}
+        try:
+            u.runs[mutant] = run_case(case, build_ops(catalogue()[mutant], case))
+        except (ValueError, KeyError, IndexError, TypeError):  # the bug cannot run on this case (B != H, ...)
+            u.runs[mutant] = {}
+    try:
+        return np.asarray(lookup(u.runs[mutant], entry), dtype=float)
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def rerun_hypotheses(entry: Entry) -> list[Hypothesis]:
+    """Every catalogued bug, run: for divergences no step equation reaches (parameter gradients, losses, updates)."""
+    whole = entry if entry.phase == "optimizer" else Entry(entry.phase, None, entry.name)
+    return [Hypothesis(f"mutant:{m.name}", m.description, lambda u, s, m=m.name: _rerun(u, m, whole))
+            for m in catalogue().values()]
 
 
 def special_hypotheses(phase: str, name: str) -> list[Hypothesis]:

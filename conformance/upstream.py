@@ -30,6 +30,7 @@ class Upstream:
         fwd = self.expected["forward"]
         self.T, self.B, self.H = np.shape(fwd["h"])
         self.gates = gate_names(self.config.get("cell"))
+        self.runs: dict[str, dict] = {}  # results of the reference with a catalogued bug, by mutant name
 
     def fwd(self, name: str) -> np.ndarray:
         return np.asarray(self.expected["forward"][name], dtype=float)

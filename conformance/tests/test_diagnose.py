@@ -21,7 +21,7 @@ from lstmparity.fixtures import read_case
 from conformance import report
 from conformance.compare import compare
 from conformance.diagnose import NO_EXPLANATION, diagnose, diagnosis_of
-from conformance.impls import make_impls
+from conformance.impls import make_impls, without_expected
 from conformance.runner import load_fixture, run_one
 from conformance.text import describe, render
 
@@ -191,3 +191,16 @@ def test_heatmap_outlines_every_tensor_diverging_at_the_first_step_and_titles_th
     monkeypatch.setattr("matplotlib.axes.Axes.set_title", lambda self, t, **kw: titles.append(t))
     plot.heatmap(outcome, tmp_path / "h.png")
     assert (tmp_path / "h.png").stat().st_size > 0 and titles[0].endswith("[df:swap:c_prev>c_wrap]")
+
+
+def test_an_adapter_returning_only_parameter_gradients_gets_the_gate_blocks_and_the_bug(dims_differ):
+    from lstmparity.model import run_case
+
+    from conformance import mutants
+
+    ops = mutants.python_ops_factory("forget_sigmoid_grad_dropped")(dims_differ)
+    result = {"grads": run_case(without_expected(dims_differ), ops)["grads"]}  # what a grads-only adapter returns
+    c, d = _diagnosed(dims_differ, result)
+    assert (c.first.entry.name, c.kind) == ("dW", "gradient")
+    assert "f" in c.first.blocks and "cannot tell a step error from an accumulation error" in c.agreeing
+    assert (d.best.name, d.best.hypothesis) == ("forget_sigmoid_grad_dropped", "mutant:forget_sigmoid_grad_dropped")
