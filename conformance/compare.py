@@ -169,10 +169,11 @@ def next_step_summary(checks: list[Check], k: int) -> str:
     'the next step in the trace, t=2, diverges too (dh, do, dc): the error propagates; 40 of 41 later tensors diverge'.
     """
     first = checks[k].entry
-    later = [c for c in checks[k + 1:] if c.status != "missing" and _place(c.entry) != _place(first)]
+    per_step = first.step is not None and first.phase != "grads"
+    later = [c for c in checks[k + 1:] if c.status != "missing" and not (per_step and _place(c.entry) == _place(first))]
     n_bad = sum(_bad(c) for c in later)
     tail = f"{n_bad} of {len(later)} later tensors diverge" if later else "nothing is compared after it"
-    if first.step is None or first.phase == "grads":
+    if not per_step:
         return tail
     nxt = [c for c in later if c.entry.phase == first.phase and c.entry.step is not None]
     if not nxt:
