@@ -25,8 +25,10 @@ from typing import Any
 import numpy as np
 from lstmparity.trace import BACKWARD_STEP, FORWARD_STEP, Entry, lookup
 
-from .compare import GATED, GATES, Check, Comparison, _fetch
-from .grammar import Hypothesis, equation_hypotheses, gate_hypotheses, grads_hypotheses
+from .compare import Check, Comparison, _fetch
+from .equations import RIGHT, carry, evaluate
+from .generic import generic_hypotheses
+from .grammar import ACTS, GATE_ACT, Hypothesis, equation_hypotheses, gate_hypotheses, grads_hypotheses
 from .mutants import CATALOGUE_PATH
 from .special import rerun_hypotheses, special_hypotheses
 from .upstream import Upstream
@@ -37,9 +39,7 @@ from .upstream import Upstream
 # (a wrong factor changes the tensor by O(1) relative to its size).
 RTOL = 1e-9
 EXPLAINED = 1e-3  # the prediction must account for at least 99.9% of the largest error
-FLOAT32_RTOL = 1e-5  # float32 rounding (eps 1.2e-7) grown over a few steps stays well under this
 NO_EXPLANATION = "no known bug explains this"
-SCALE_FIX = "the loss and its gradient must use the same reduction (mean vs sum); clip after the backward pass"
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Diagnosis:
     tested: int = 0
     findings: list[Finding] = field(default_factory=list)
     note: str = ""  # why nothing could be tested, when so
+    also: list[tuple[str, str]] = field(default_factory=list)  # (tensor, explanation) of the others at that step
 
     @property
     def best(self) -> Finding | None:
@@ -84,58 +85,11 @@ def load_diagnosis_table() -> list[dict[str, Any]]:
     return [{"name": r["name"], **r["diagnosis"]} for r in rows if "diagnosis" in r]
 
 
-def _generic(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> list[Hypothesis]:
-    """Hypotheses for any tensor: one constant factor, the neighbouring step, gate blocks permuted, float32."""
-    name = entry.name
-    k = float(np.vdot(e, a) / np.vdot(e, e)) if np.vdot(e, e) else 0.0
-    ratios = {"2": 2.0, "1/2": 0.5, "B": u.B, "1/B": 1 / u.B, "T": u.T, "1/T": 1 / u.T}
-    label = next((lab for lab, r in ratios.items() if r != 1 and abs(k - r) <= 1e-9 * r), "other")
-    out = [Hypothesis(f"{name}:scale:{label}", f"{name} off by one constant factor {k:.6g}"
-                      + ("" if label == "other" else f" (= {label})"), lambda u_, s: k * e,
-                      f"{name} = {k:.6g} * (right value)", f"{name} = (right value)",
-                      SCALE_FIX, SCALE_FIX,
-                      fitted=1)]
-    if entry.step is not None and entry.phase in ("forward", "backward"):
-        whole = np.asarray(lookup(u.expected, Entry(entry.phase, None, name)), dtype=float)
-        for d in (-1, 1):
-            if 0 <= entry.step + d < whole.shape[0]:
-                out.append(Hypothesis(f"{name}:shift:{d:+d}", f"{name} of step t{d:+d} reported at step t",
-                                      lambda u_, s, d=d: whole[s + d], f"{name}[t] = {name}[t{d:+d}]",
-                                      f"{name}[t] = {name}[t]", "index the step array with t",
-                                      "index the step list with t"))
-    if name in GATED and e.ndim and e.shape[-1] == len(u.gates) * u.H:
-        out += _permutations(name, u, lambda order: np.concatenate([u.block(e, g) for g in order], axis=-1))
-    if (entry.phase, name) == ("backward", "dx") and entry.step is not None and u.gates == GATES["lstm"]:
-        out += _permutations("dx", u, lambda order: np.concatenate(
-            [u.block(u.dz[entry.step], g) for g in order], axis=-1) @ u.params["W"].T, "dz")
-    out.append(Hypothesis("float32", "float32 arithmetic where float64 was meant",
-                          lambda u_, s: a if np.all(a.astype(np.float32) == a) and np.any(a)
-                          and np.max(np.abs(a - e)) <= FLOAT32_RTOL * np.max(np.abs(e)) else None,
-                          "every value rounded to float32", "float64 throughout",
-                          "np.asarray(x, dtype=np.float64) for every input and parameter",
-                          "R computes in double: look for a float32 conversion in the adapter"))
-    return out
-
-
-def _permutations(name: str, u: Upstream, make, blocks_of: str | None = None) -> list[Hypothesis]:
-    out = []
-    what_of = blocks_of or name
-    right = f"{what_of} = [{' | '.join(u.gates)}]"
-    fix = f"stack the blocks in the order {', '.join(u.gates)}"
-    for order in itertools.permutations(u.gates):
-        if order == u.gates:
-            continue
-        what = f"the gate blocks of {what_of} in the order {', '.join(order)} instead of {', '.join(u.gates)}"
-        out.append(Hypothesis(f"{name}:perm:{''.join(order)}", what, lambda u_, s, order=order: make(order),
-                              f"{what_of} = [{' | '.join(order)}]", right, fix, fix))
-    return out
-
-
 def hypotheses_for(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> list[Hypothesis]:
     """Every hypothesis that can be tested at this trace entry, specific ones first."""
     phase, _, name = entry
     if u.config.get("cell", "lstm") != "lstm":  # the equations are the LSTM's: only the generic edits apply
-        return _generic(entry, u, e, a)
+        return generic_hypotheses(entry, u, e, a)
     out: list[Hypothesis] = []
     masked = "mask" in u.inputs
     if phase == "forward" and name in FORWARD_STEP:
@@ -144,7 +98,7 @@ def hypotheses_for(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> l
         out += equation_hypotheses(phase, name, masked)
     elif phase == "grads":
         out += grads_hypotheses(name)
-    out += special_hypotheses(phase, name) + _generic(entry, u, e, a)
+    out += special_hypotheses(phase, name) + generic_hypotheses(entry, u, e, a)
     if entry.step is None or phase == "optimizer":  # no step equation reaches it: run every catalogued bug
         out += rerun_hypotheses(entry)
     return out
@@ -172,8 +126,19 @@ def _confirmed(h: Hypothesis, u: Upstream, entry: Entry, e: np.ndarray, a: np.nd
 
 
 def diagnose(case: dict, result: Any, comparison: Comparison) -> Diagnosis:
-    """Test every hypothesis at the first divergence of ``comparison`` (a result of ``case``)."""
-    first: Check = comparison.first
+    """Test every hypothesis at the first divergence of ``comparison`` (a result of ``case``), then explain the
+    other tensors diverging at that step (see :func:`also_diverging`)."""
+    runs: dict[str, dict] = {}
+    diag = diagnose_entry(case, result, comparison.first, runs)
+    diag.also = also_diverging(case, result, comparison, runs)
+    return diag
+
+
+def diagnose_entry(case: dict, result: Any, first: Check, runs: dict | None = None) -> Diagnosis:
+    """Test every hypothesis at one diverging trace entry whose upstream agrees with ``case``'s expected values.
+
+    runs: the catalogued bugs' runs of this case, shared between calls (filled as needed).
+    """
     diag = Diagnosis(first.entry)
     whole_entry = first.entry if first.entry.phase == "optimizer" else Entry(first.entry.phase, None, first.entry.name)
     e = np.asarray(lookup(case["expected"], first.entry), dtype=float)
@@ -184,7 +149,7 @@ def diagnose(case: dict, result: Any, comparison: Comparison) -> Diagnosis:
     if not np.all(np.isfinite(a)):
         diag.note = "the result holds NaN or inf"
         return diag
-    u = Upstream(case)
+    u = Upstream(case, runs)
     table = load_diagnosis_table()
     named: list[tuple[int, Finding]] = []
     for h in hypotheses_for(first.entry, u, e, a):
@@ -207,6 +172,78 @@ def diagnose(case: dict, result: Any, comparison: Comparison) -> Diagnosis:
             seen.add(f.name)
             diag.findings.append(f)
     return diag
+
+
+def also_diverging(case: dict, result: Any, comparison: Comparison, runs: dict | None = None) -> list[tuple[str, str]]:
+    """For each other tensor diverging at the first divergent step: does it follow from the ones before it, or what
+    bug explains it on its own?
+
+    Each is tested on the fixture's values with the implementation's own values of the tensors that diverge before
+    it at that step: "follows from di, df, dg" when the right equation reproduces it from them, else its own
+    diagnosis (so the thesis's four `%*%` lines are named at once, not one per run).
+    """
+    out: list[tuple[str, str]] = []
+    atol = case["tolerance"]["atol"]
+    before: list[Check] = [comparison.first]
+    for c in comparison.same_step:
+        if c is comparison.first:
+            continue
+        if c.status != "diverge":
+            out.append((c.entry.name, "misshapen"))
+            continue
+        patched = _with_actual(case, result, before)
+        u = Upstream(patched)
+        e = np.asarray(lookup(case["expected"], c.entry), dtype=float)
+        a = _actual(case, result, c.entry)
+        right = Hypothesis("right", "", lambda u_, s, entry=c.entry: _right(u_, entry))
+        if _confirmed(right, u, c.entry, e, a, atol) is not None:
+            inputs = [b.entry.name for b in before if b.entry.name in _inputs(c.entry)]
+            out.append((c.entry.name, f"follows from {', '.join(inputs) or 'the values before it'} "
+                                      "(the right equation reproduces it from them)"))
+        else:
+            d = diagnose_entry(patched, result, c, runs)
+            out.append((c.entry.name, d.headline + (f": {d.best.wrong}" if d.best else "")))
+        before.append(c)
+    return out
+
+
+def _actual(case: dict, result: Any, entry: Entry) -> np.ndarray:
+    whole = entry if entry.phase == "optimizer" else Entry(entry.phase, None, entry.name)
+    a, _ = _fetch(result, entry, lookup(case["expected"], whole))
+    return np.asarray(a, dtype=float)
+
+
+def _with_actual(case: dict, result: Any, checks: list[Check]) -> dict:
+    """The case with the implementation's values in place of the expected ones at these (per-step) entries."""
+    expected = {phase: dict(v) if isinstance(v, dict) else v for phase, v in case["expected"].items()}
+    for c in checks:
+        phase, step, name = c.entry
+        if step is None or phase not in ("forward", "backward"):
+            continue
+        arr = np.array(expected[phase][name], dtype=float)
+        arr[step] = _actual(case, result, c.entry)
+        expected[phase][name] = arr
+    return {**case, "expected": expected}
+
+
+def _inputs(entry: Entry) -> set[str]:
+    """The tensors of the same step that the right equation of ``entry`` reads."""
+    if (entry.phase, entry.name) == ("backward", "dx"):
+        return {"di", "df", "dg", "do"}
+    return {k for term in RIGHT.get((entry.phase, entry.name), []) for k in term}
+
+
+def _right(u: Upstream, entry: Entry) -> np.ndarray | None:
+    """The right value of a per-step tensor computed from the values in ``u``."""
+    phase, t, name = entry
+    if (phase, name) in RIGHT:
+        terms = RIGHT[(phase, name)]
+        return carry((phase, name), evaluate(terms, u, t), u, t)
+    if (phase, name) == ("backward", "dx"):
+        return u.dz[t] @ u.params["W"].T
+    if phase == "forward" and name in GATE_ACT:
+        return ACTS[GATE_ACT[name]](u.block(u.z[t], name))
+    return None
 
 
 def _catalogue_row(table: list[dict], hypothesis: str) -> tuple[int, dict | None, str]:

@@ -123,10 +123,16 @@ def _matmul_hypotheses(phase: str, name: str, terms: Terms, right: str, fix_py: 
                 prod = evaluate([left], u, t) @ evaluate([rest], u, t) * u.m[t]
                 return carry((phase, name), prod + others, u, t)
 
-            wrong = f"{name} = ({render([left], 'math')}) %*% ({render([rest], 'math')})"
+            wrong = f"{name} = {_group(left)} %*% {_group(rest)}"
             out.append(Hypothesis(f"{name}:matmul:{k}", "a matrix product where an elementwise one belongs "
                                   "(it runs only because B == H)", predict, wrong, right, fix_py, fix_r))
     return out
+
+
+def _group(factors: list[str]) -> str:
+    """A product as one operand of %*%: parenthesised unless it is one factor that prints as one already."""
+    text = render([factors], "math")
+    return text if len(factors) == 1 and (text.startswith("(") or text.isidentifier()) else f"({text})"
 
 
 GATE_ACT = {"i": "sigmoid", "f": "sigmoid", "g": "tanh", "o": "sigmoid"}

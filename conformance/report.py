@@ -49,7 +49,8 @@ def diagnosis_json(o: Outcome) -> dict[str, Any] | None:
         return None
     b = d.best
     out: dict[str, Any] = {"explained": b is not None, "headline": d.headline, "tested": d.tested,
-                           "consistent": [f.name for f in d.findings]}
+                           "consistent": [f.name for f in d.findings],
+                           "also": [{"tensor": t, "explanation": why} for t, why in d.also]}
     if b is not None:
         out.update(name=b.name, hypothesis=b.hypothesis, source=b.source, what=b.what, residual=_num(b.residual),
                    wrong=b.wrong, right=b.right, fix={"python": b.fix_python, "r": b.fix_r})

@@ -84,11 +84,11 @@ def describe(o: Outcome) -> list[str]:
                      + (f"; {f.note}" if f.note else ""))
     if f.blocks:
         lines.append(f"    wrong gate blocks of {f.entry.name}: {', '.join(f.blocks)}")
-    others = [k.entry.name for k in c.same_step if k is not f]
-    if others:
+    if d.also:
         word = "update" if f.entry.phase == "optimizer" else "t"
         at = f" at {word}={f.entry.step}" if f.entry.step is not None else ""
-        lines.append(f"    also diverging{at} ({f.entry.phase}): {', '.join(others)}")
+        lines.append(f"    also diverging{at} ({f.entry.phase}):")
+        lines += [f"      {name}: {why}" for name, why in d.also]
     lines.append(f"    after it: {c.next_step}")
     lines.append(f"    still agree: {c.agreeing}")
     return lines

@@ -21,7 +21,7 @@ from .compare import gate_names
 class Upstream:
     """Correct values of one case. Per-step arrays are (T, B, H) unless stated; m is (T, B, 1)."""
 
-    def __init__(self, case: dict) -> None:
+    def __init__(self, case: dict, runs: dict[str, dict] | None = None) -> None:
         self.case = case
         self.config = case["config"]
         self.params = case["params"]
@@ -30,7 +30,7 @@ class Upstream:
         fwd = self.expected["forward"]
         self.T, self.B, self.H = np.shape(fwd["h"])
         self.gates = gate_names(self.config.get("cell"))
-        self.runs: dict[str, dict] = {}  # results of the reference with a catalogued bug, by mutant name
+        self.runs = {} if runs is None else runs  # results of the reference with a catalogued bug, by mutant name
 
     def fwd(self, name: str) -> np.ndarray:
         return np.asarray(self.expected["forward"][name], dtype=float)

@@ -126,6 +126,9 @@ def test_the_thesis_backward_is_diagnosed_on_a_square_case(thesis) -> None:
     d = diagnosis_of(outcome)
     assert (d.best.name, d.best.source) == ("matmul_for_elementwise", "catalogue")
     assert d.best.wrong == "do = (dh * tanh(c)) %*% (o * (1 - o))"  # the thesis's `eo %*% oa`
+    # every other `%*%` line of that step is named too, so its author fixes all four at once
+    assert [name for name, _ in d.also] == ["di", "df", "dg"]
+    assert all(why.startswith("matmul_for_elementwise: ") and "%*%" in why for _, why in d.also)
 
 
 def test_the_thesis_backward_fails_in_r_where_b_differs_from_h_and_the_error_names_the_call(thesis) -> None:
@@ -179,6 +182,8 @@ def test_report_carries_the_diagnosis_and_validates(tmp_path):
     assert (d["explained"], d["hypothesis"], d["source"]) == (True, "df:swap:c_prev>c_wrap", "grammar")
     assert d["wrong"] == "df = dc * C[t-1] (c_{T-1} at t = 0) * f * (1 - f)" and d["fix"]["r"].startswith("df <- ")
     assert doc["results"][0]["first_divergence"]["same_step"] == ["df", "dx"]
+    why = "follows from df (the right equation reproduces it from them)"
+    assert d["also"] == [{"tensor": "dx", "explanation": why}]
 
 
 def test_heatmap_outlines_every_tensor_diverging_at_the_first_step_and_titles_the_diagnosis(tmp_path, monkeypatch):
