@@ -62,7 +62,8 @@ scratch_run <- function(case, bug = "none") {
   stack <- function(l) aperm(simplify2array(lapply(l, t)), c(3, 1, 2)) # list of T (H, B) -> (T, B, H)
   list(forward = c(lapply(st[c("i", "f", "g", "o", "c", "h")], stack), list(loss = sum(proj * stack(st$h)))),
        backward = c(lapply(bw, stack), list(dh0 = t(dh_next), dc0 = t(dc_next))),
-       grads = list(dW = t(do.call(rbind, dW)), dU = t(do.call(rbind, dU)), db = unlist(db[db_order], use.names = FALSE)))
+       grads = list(dW = t(do.call(rbind, dW)), dU = t(do.call(rbind, dU)),
+                    db = unlist(db[db_order], use.names = FALSE)))
 }
 
 scratch_adapter <- function(bug) function(case) scratch_run(case, bug)
@@ -81,8 +82,8 @@ thesis_adapter <- function(case) {
     h <- oa * tanh(cell)
     act[[t]] <- list(ia = ia, fa = fa, ga = ga, oa = oa, cell = cell, prev_cell = prev_cell, h = h)
   }
-  out <- list(forward = lapply(c(i = "ia", f = "fa", g = "ga", o = "oa", c = "cell", h = "h"), function(k)
-    aperm(simplify2array(lapply(act, `[[`, k)), c(3, 1, 2))))
+  steps <- function(l, k) aperm(simplify2array(lapply(l, `[[`, k)), c(3, 1, 2)) # list of T (B, H) -> (T, B, H)
+  out <- list(forward = lapply(c(i = "ia", f = "fa", g = "ga", o = "oa", c = "cell", h = "h"), steps, l = act))
   bw <- list()
   dh_next <- cell_next <- matrix(0, B, H)
   for (t in rev(seq_len(T))) {
@@ -98,8 +99,7 @@ thesis_adapter <- function(case) {
     dh_next <- cbind(di, df, dg, do) %*% t(p$U)
     cell_next <- cell_error * a$fa
   }
-  out$backward <- lapply(c(dh = "dh", do = "do", dc = "dc", di = "di", df = "df", dg = "dg"), function(k)
-    aperm(simplify2array(lapply(bw, `[[`, k)), c(3, 1, 2)))
+  out$backward <- lapply(c(dh = "dh", do = "do", dc = "dc", di = "di", df = "df", dg = "dg"), steps, l = bw)
   out
 }
 
