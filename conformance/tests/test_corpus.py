@@ -4,6 +4,7 @@ the references next to them still agree, the run never exits 0 and --report is a
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
@@ -19,13 +20,16 @@ pytestmark = pytest.mark.skipif(r_unavailable() is not None, reason="the corpus 
 
 def conform(capsys, tmp_path, group: str, timeout: str) -> tuple[int, dict, str]:
     specs = [m.impl() for m in CORPUS if m.group == group]
-    argv = ["conform", "--case", "tiny_random", "--timeout", timeout, "--report", str(tmp_path / "r.json")]
+    argv = ["conform", "--case", "tiny_random", "--timeout", timeout, "--report", str(tmp_path / "r.json"),
+            "--junit", str(tmp_path / "r.xml")]
     for spec in [*specs, "python", "r"]:
         argv += ["--impl", spec]
     code = main(argv)
     out = capsys.readouterr().out
     doc = json.loads((tmp_path / "r.json").read_text())
     jsonschema.validate(doc, json.loads(SCHEMA_PATH.read_text()))
+    suites = ET.parse(tmp_path / "r.xml").getroot().findall("testsuite")
+    assert len(suites) == len(specs) + 2
     return code, {r["implementation"]: r for r in doc["results"]}, out
 
 
@@ -37,6 +41,9 @@ def test_every_misbehaviour_is_reported_and_the_references_still_agree(capsys, t
         got = results[m.impl()]
         assert (got["status"], m.message in (got["message"] or "")) == (m.status, True), (m.spec, got["message"])
     assert results["python"]["status"] == results["r"]["status"] == "agree"
+    if group == "run":  # a Python error shows the last frames in the user's file
+        traceback = results[next(m.impl() for m in CORPUS if m.spec.endswith(":raises_in_helper"))]["message"]
+        assert "misbehave.py:" in traceback and "in _helper: return x @ np.ones((7, 7))" in traceback
     assert "Tensors compared:" in out and "python: 45 of 45 applicable tensors compared (45 in the fixtures)" in out
 
 

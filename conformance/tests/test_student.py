@@ -32,6 +32,11 @@ def with_layer_inputs(fx: Fixture) -> Fixture:
     return replace(fx, case={**case, "layer_inputs": {"x": cache.layer.x, "dh_head": dh_head}})
 
 
+def test_docs_show_the_student_adapter_verbatim():
+    doc = (STUDENT.parents[3] / "docs" / "conformance.md").read_text()
+    assert (STUDENT / "student_adapter.R").read_text() in doc
+
+
 def test_adapters_are_at_most_12_lines():
     r_lines = (STUDENT / "student_adapter.R").read_text().splitlines()
     py_lines = (STUDENT / "student_adapter.py").read_text().split("\n\n\ndef adapter_with_bug")[0].splitlines()
