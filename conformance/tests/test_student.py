@@ -97,3 +97,38 @@ def test_r_student_bug_is_localised(rsession):
     impl.close()
     first = out.comparison.first.entry
     assert (out.status, first.phase, first.step, first.name) == ("diverge", "backward", 1, "dc")
+
+
+AUGMENT_R = """function(case) {
+  fwd <- model_forward(case$params, case$config, case$inputs)
+  x <- if (is.null(case$config$V)) case$inputs$x else embedding_forward(case$params$E, case$inputs$tokens)
+  case$layer_inputs <- list(x = x, dh_head = head_backward(fwd$cache$head)$dh_head)
+  case
+}"""
+
+
+@pytest.mark.parametrize(("spec", "bug"), [(R, False), (R_BUG, True)])
+def test_r_student_on_cases_augmented_in_r(rsession, spec, bug):
+    """Until the fixture files carry layer_inputs: R computes them, the runner's R bridge runs the adapter."""
+    from lstmparity.trace import trace_order
+
+    from conformance.declare import applicable
+    from conformance.rbridge import RAdapter
+    from conformance.runner import judge
+
+    impl = RAdapter(rsession, spec)
+    augment = rsession._ro.r["local"](rsession._ro.r(f"quote({AUGMENT_R})"), rsession._impl)
+    d = impl.declares
+    for name in ("tiny_random", "initial_state", "long_sequence_vanishing", "one_unit_worked_example"):
+        fx = load_fixture(FIXTURES / f"{name}.json")
+        got = rsession._bridge["conform_run_adapter"](rsession._impl, impl._fn, augment(rsession.case(fx.path)),
+                                                     d["layer_only"], d["layout"], d["gate_order"], d["step_base"],
+                                                     60.0)
+        out = judge(impl, fx, rsession.unwrap(got, 60), 0.0)
+        assert out.total == len(trace_order(applicable(fx.case["expected"], d))) > 0  # the layer's tensors only
+        if not bug:
+            assert out.status == "agree" and out.compared == out.total, (name, out.message,
+                                                                         out.comparison and out.comparison.first)
+        elif name == "tiny_random":
+            first = out.comparison.first.entry
+            assert (out.status, first.phase, first.step, first.name) == ("diverge", "backward", 1, "dc")
