@@ -104,7 +104,10 @@ def read_text(path: str | Path) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case words: maximal runs of the letters a-z (numbers and punctuation dropped)."""
+    """Lower-case words: maximal runs of the letters a-z (numbers and punctuation dropped).
+    One text; tokenize_texts() takes a list."""
+    if not isinstance(text, str):
+        raise TypeError(f"tokenize(): expected one string, got {type(text).__name__} (use tokenize_texts())")
     return re.findall(r"[a-z]+", text.lower())
 
 
@@ -121,21 +124,54 @@ def encode_words(words: list[str], vocab: list[str], max_len: int) -> list[int]:
     return [index.get(w, 1) for w in words[:max_len]]
 
 
-def read_reuters(path: str | Path) -> dict:
-    """The committed Reuters acq/crude file (fixtures/data/reuters_acq_crude.json)."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def read_reuters(path: str | Path | None = None, need: tuple[str, ...] = ("train", "test")) -> dict:
+    """A text-classification file (default: the Reuters acq/crude demo data), checked
+    (validate.check_text_file): a bad file is a DataError naming the document and field."""
+    from .validate import DataError, check_text_file
+
+    path = path or dataset_path("reuters_acq_crude.json")
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise DataError(f"{path}: cannot read a JSON file: {str(e).splitlines()[0]}") from None
+    check_text_file(raw, str(path), need)
+    return raw
 
 
 def text_datasets(raw: dict, min_count: int = 2, max_len: int = 100) -> tuple[dict, dict, list[str]]:
-    """(train, test, vocab) from a text-classification file; vocab from the train split only."""
+    """(train, test, vocab) from a text-classification file; vocab from the train split only
+    (documents of split "valid" are left out: use text_splits() for all three)."""
+    sets, vocab = text_splits(raw, min_count, max_len)
+    return sets["train"], sets["test"], vocab
+
+
+def text_splits(raw: dict, min_count: int = 2, max_len: int = 100) -> tuple[dict[str, dict], list[str]]:
+    """({"train", "valid", "test"}: data sets, vocab); vocab from the train split only."""
     docs = raw["documents"]
     words = [tokenize(d["text"]) for d in docs]
     vocab = build_vocab([w for w, d in zip(words, docs, strict=True) if d["split"] == "train"], min_count)
-    sets = {s: {"tokens": [], "targets": []} for s in ("train", "test")}
+    sets = {s: {"tokens": [], "targets": []} for s in ("train", "valid", "test")}
     for w, d in zip(words, docs, strict=True):
         sets[d["split"]]["tokens"].append(encode_words(w, vocab, max_len))
         sets[d["split"]]["targets"].append(int(d["label"]))
-    return sets["train"], sets["test"], vocab
+    return sets, vocab
+
+
+def dataset_path(name: str) -> Path:
+    """A demo data file shipped with the package (``hamlet.txt``, ``reuters_acq_crude.json``,
+    ``austen_sentences.json``): package data ``lstmparity/datasets/`` when installed from a wheel,
+    ``inst/extdata/`` of the repository when installed editable (R installs the same folder)."""
+    for folder in (Path(__file__).resolve().parent / "datasets", repo_path("inst", "extdata")):
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"{name}: not among the package's data files (lstmparity/datasets, inst/extdata)")
+
+
+def tokenize_texts(texts: list[str]) -> list[list[str]]:
+    """tokenize() of every text (R: tokenize_texts(), which returns a list)."""
+    if isinstance(texts, str):
+        raise TypeError("tokenize_texts(): expected a list of texts, got one string (use tokenize())")
+    return [tokenize(t) for t in texts]
 
 
 def repo_path(*parts: str) -> Path:

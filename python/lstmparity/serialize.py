@@ -36,9 +36,16 @@ def _arrays(d: dict | None) -> dict[str, np.ndarray]:
 
 
 def _read(path: str | Path, fmt: str) -> dict:
-    obj = loads(Path(path).read_text(encoding="utf-8"))
-    if obj.get("format") != fmt or obj.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"{path}: expected format {fmt!r} version {FORMAT_VERSION}, got "
+    """The parsed file, or DataError (one line) when it is not a complete file of this format."""
+    from .validate import DataError
+
+    try:
+        obj = loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise DataError(f"{path}: cannot read a complete JSON file (truncated?): {str(e).splitlines()[0]}") from None
+    if not isinstance(obj, dict) or obj.get("format") != fmt or obj.get("format_version") != FORMAT_VERSION:
+        obj = obj if isinstance(obj, dict) else {}
+        raise DataError(f"{path}: expected format {fmt!r} version {FORMAT_VERSION}, got "
                          f"{obj.get('format')!r} version {obj.get('format_version')!r}")
     return obj
 
@@ -91,15 +98,19 @@ def save_checkpoint(path: str | Path, state: Any, config: dict, opts: Any) -> No
 def load_checkpoint(path: str | Path) -> tuple[Any, dict, dict]:
     """(TrainState, config, options dict) from a checkpoint file."""
     from .train import TrainState
+    from .validate import DataError
 
     obj = _read(path, CHECKPOINT_FORMAT)
-    st = obj["state"]
-    best = st["best"] and {**st["best"], "params": ordered(_arrays(st["best"]["params"]))}
-    state = TrainState(params=ordered(_arrays(st["params"])), opt_state=_opt_state_from_json(st["opt_state"]),
-                       rng_state=int(st["rng_state"]), epoch=st["epoch"], batch=st["batch"], step=st["step"],
-                       sums=tuple(st["sums"]), history=tuple(st["history"]), step_losses=tuple(st["step_losses"]),
-                       best=best, stopped=st["stopped"])
-    return state, obj["config"], obj["options"]
+    try:
+        st = obj["state"]
+        best = st["best"] and {**st["best"], "params": ordered(_arrays(st["best"]["params"]))}
+        state = TrainState(params=ordered(_arrays(st["params"])), opt_state=_opt_state_from_json(st["opt_state"]),
+                           rng_state=int(st["rng_state"]), epoch=st["epoch"], batch=st["batch"], step=st["step"],
+                           sums=tuple(st["sums"]), history=tuple(st["history"]),
+                           step_losses=tuple(st["step_losses"]), best=best, stopped=st["stopped"])
+        return state, obj["config"], obj["options"]
+    except (KeyError, TypeError, ValueError) as e:
+        raise DataError(f"{path}: not a complete checkpoint (missing or bad field {e})") from None
 
 
 # --- PyTorch ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ checkpoint and resumed to the same result as an uninterrupted run.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -27,14 +28,17 @@ from tqdm import tqdm
 from .data import batch_indices, make_batch, rng_seed, shuffle_order
 from .model import model_backward, model_forward, ordered
 from .optim import clip_grads, optimizer_step
+from .validate import check_dataset, check_options
 
 
 @dataclass(frozen=True)
 class TrainOptions:
     """How to train. ``optimizer`` is {"name": "sgd"|"adam", "lr", ...} as in the fixtures;
     ``clip`` is None, {"max_norm": x} or {"value": x}; ``patience`` (epochs without a better
-    held-out loss) turns on early stopping; ``checkpoint`` is a path written after every epoch
-    and on Ctrl-C."""
+    held-out loss) turns on early stopping; ``checkpoint`` is a path written at the end, on Ctrl-C,
+    and during training every ``checkpoint_every`` epochs, or, when that is None, after an epoch
+    once 10x the last write's time has passed since it (writing then costs at most ~10%).
+    ``progress``: a bar on a terminal, one line per epoch otherwise (stderr)."""
 
     epochs: int = 10
     batch_size: int = 32
@@ -46,6 +50,7 @@ class TrainOptions:
     restore_best: bool = True
     progress: bool = True
     checkpoint: str | None = None
+    checkpoint_every: int | None = None
 
 
 @dataclass(frozen=True)
@@ -142,14 +147,18 @@ def train_model(
     Returns a :class:`TrainResult`; its ``history`` has one dict per epoch: epoch, loss,
     accuracy, [valid_loss, valid_accuracy,] seconds. ``on_step(state)`` runs after every step.
     """
-    from .serialize import save_checkpoint
-
     opts = opts or TrainOptions()
+    check_options(opts)
+    check_dataset(train_set, config, "train_set")
+    if valid_set is not None:
+        check_dataset(valid_set, config, "valid_set")
     state = state or new_state(params, opts.seed)
     n = len(train_set["tokens"])
     n_batches = -(-n // opts.batch_size)
+    on_terminal = sys.stderr.isatty()
     bar = tqdm(total=opts.epochs * n_batches, initial=state.epoch * n_batches + state.batch,
-               disable=not opts.progress, unit="step", dynamic_ncols=True, mininterval=0.25)
+               disable=not (opts.progress and on_terminal), unit="step", dynamic_ncols=True, mininterval=0.25)
+    writer = CheckpointWriter(opts, config)
     interrupted = False
     try:
         while state.epoch < opts.epochs and not state.stopped:
@@ -164,16 +173,52 @@ def train_model(
                 bar.set_postfix(epoch=state.epoch + 1, loss=f"{loss_n / count:.4f}", acc=f"{correct / count:.3f}",
                                 refresh=False)
             state = end_epoch(state, config, valid_set, opts, rng_after, time.perf_counter() - start)
-            if opts.checkpoint:
-                save_checkpoint(opts.checkpoint, state, config, opts)
+            if opts.progress and not on_terminal:
+                print(epoch_line(state.history[-1], opts.epochs), file=sys.stderr, flush=True)
+            writer.after_epoch(state)
+        writer.write(state)
     except KeyboardInterrupt:
         interrupted = True
-        if opts.checkpoint:
-            save_checkpoint(opts.checkpoint, state, config, opts)
+        writer.write(state)
     finally:
         bar.close()
     final = state.best["params"] if (opts.restore_best and state.stopped and state.best) else state.params
     return TrainResult(final, list(state.history), state, interrupted)
+
+
+def epoch_line(row: dict, epochs: int) -> str:
+    """One line of progress: epoch, loss, accuracy [, held-out loss, accuracy], seconds."""
+    line = f"epoch {row['epoch']}/{epochs}  loss {row['loss']:.4f}  acc {row['accuracy']:.3f}"
+    if "valid_loss" in row:
+        line += f"  valid_loss {row['valid_loss']:.4f}  valid_acc {row['valid_accuracy']:.3f}"
+    return line + f"  {row['seconds']:.2f}s"
+
+
+class CheckpointWriter:
+    """Writes ``opts.checkpoint`` every ``opts.checkpoint_every`` epochs, or (None) after an epoch
+    once 10x the last write's duration has passed since that write: the writes then take at most
+    ~1/11 of the time, whatever the model's size. ``write`` (end of training, Ctrl-C) always writes."""
+
+    def __init__(self, opts: TrainOptions, config: dict) -> None:
+        self.opts, self.config = opts, config
+        self.last_end = time.perf_counter()
+        self.cost = 0.0  # seconds the last write took
+
+    def after_epoch(self, state: TrainState) -> None:
+        every = self.opts.checkpoint_every
+        due = (state.epoch % every == 0) if every else (time.perf_counter() - self.last_end >= 10 * self.cost)
+        if due:
+            self.write(state)
+
+    def write(self, state: TrainState) -> None:
+        from .serialize import save_checkpoint
+
+        if not self.opts.checkpoint:
+            return
+        start = time.perf_counter()
+        save_checkpoint(self.opts.checkpoint, state, self.config, self.opts)
+        self.last_end = time.perf_counter()
+        self.cost = self.last_end - start
 
 
 def options_dict(opts: TrainOptions) -> dict:
