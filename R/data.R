@@ -210,6 +210,33 @@ read_reuters <- function(path = NULL, need = c("train", "test")) {
   raw
 }
 
+#' The installed demo corpora as texts and labels
+#'
+#' `"reuters"`: 70 Reuters-21578 news texts, acq / crude. `"austen"`: 3000
+#' sentences of Sense and Sensibility / Pride and Prejudice (Debian's
+#' r-cran-janeaustenr; inst/extdata/README.md). Python: `lstmparity.data.demo_texts()`.
+#'
+#' @param name `"reuters"` or `"austen"`.
+#' @param split `NULL` (all) or `"train"`, `"valid"`, `"test"`.
+#' @return a data frame: `text`, `label` (a factor of the class names), `split`.
+#' @examples
+#' d <- demo_texts("reuters", "train")
+#' table(d$label)
+#' @export
+demo_texts <- function(name, split = NULL) {
+  files <- c(reuters = "reuters_acq_crude.json", austen = "austen_sentences.json")
+  if (!is.character(name) || length(name) != 1L || !name %in% names(files)) {
+    data_error("name: expected one of 'reuters', 'austen', got ", show_value(name))
+  }
+  raw <- read_reuters(dataset_path(files[[name]]), need = character(0))
+  d <- raw$documents
+  out <- data.frame(text = d$text, label = factor(raw$labels[d$label + 1L], levels = raw$labels),
+                    split = d$split, stringsAsFactors = FALSE)
+  if (!is.null(split)) out <- out[out$split == split, , drop = FALSE]
+  rownames(out) <- NULL
+  out
+}
+
 #' @rdname text_data
 #' @export
 text_datasets <- function(raw, min_count = 2, max_len = 100) {

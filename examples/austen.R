@@ -1,12 +1,14 @@
 # The Austen task (examples/austen.py) with our R LSTM: test accuracy over 5 seeds and seconds per epoch.
-#   OPENBLAS_NUM_THREADS=1 Rscript examples/austen.R        (from the repository root)
+#   OPENBLAS_NUM_THREADS=1 Rscript examples/austen.R        (from the repository root, or anywhere with the package installed)
 # Settings: examples/austen_settings.json (the file examples/austen.py reads; chosen on the
 # validation split with examples/austen.py --select). Initial weights come from R's own generator
 # (init_params()), so the seeds give other starting points than in Python: compare means and sds.
 
-source("R/source.R")
-lp <- lstmparity_source("R")
-s <- jsonlite::fromJSON("examples/austen_settings.json")
+# From a checkout: the R/ sources; elsewhere: the installed package.
+lp <- if (file.exists("R/source.R")) { source("R/source.R"); lstmparity_source("R") } else asNamespace("lstmparity")
+settings <- if (file.exists("examples/austen_settings.json")) "examples/austen_settings.json" else
+  file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1])), "austen_settings.json")
+s <- jsonlite::fromJSON(settings)
 raw <- lp$read_reuters(lp$dataset_path("austen_sentences.json"), need = c("train", "valid", "test"))
 sets <- lp$text_splits(raw, s$min_count, s$max_len)
 config <- list(D = s$embed, H = s$hidden, V = length(sets$vocab), K = 1L, head = "many_to_one_sigmoid")

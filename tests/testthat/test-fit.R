@@ -113,3 +113,14 @@ test_that("the demo data are installed with the package", {
   austen <- read_reuters(dataset_path("austen_sentences.json"), need = c("train", "valid", "test"))
   expect_identical(as.vector(table(austen$documents$split)[c("train", "valid", "test")]), c(2000L, 500L, 500L))
 })
+
+test_that("the Austen data file is what examples/make_austen_data.R makes from Debian's janeaustenr", {
+  root <- repo_root()
+  skip_if(is.null(root), "examples/ lives in the repository, not in the built package")
+  skip_if_not_installed("janeaustenr")
+  out <- tempfile(fileext = ".json")
+  old <- setwd(root)
+  on.exit(setwd(old))
+  system2(file.path(R.home("bin"), "Rscript"), c("examples/make_austen_data.R", out), stdout = FALSE)
+  expect_identical(unname(tools::md5sum(out)), unname(tools::md5sum(dataset_path("austen_sentences.json"))))
+})
