@@ -63,6 +63,7 @@ def torch_lstm(sets: dict, vocab: list[str], s: dict, seed: int) -> dict:
     """torch.nn.LSTM, float64, the same architecture / optimiser / clipping / batches / epochs."""
     import torch
 
+    torch.set_num_threads(1)  # as our NumPy (OPENBLAS_NUM_THREADS=1): these matrices are too small for threads
     torch.manual_seed(seed)
     emb = torch.nn.Embedding(len(vocab), s["embed"]).double()
     lstm = torch.nn.LSTM(s["embed"], s["hidden"]).double()
@@ -163,15 +164,17 @@ def table(run_torch: bool) -> None:
     print(f"austen: {len(sets['train']['tokens'])} train / {len(sets['valid']['tokens'])} valid / "
           f"{len(sets['test']['tokens'])} test sentences, vocabulary {len(vocab)}; settings {json.dumps(s)}",
           flush=True)
-    rows = {"lstmparity (Python)": [ours(sets, vocab, s, seed) for seed in SEEDS]}
-    if run_torch:
-        rows["torch.nn.LSTM float64"] = [torch_lstm(sets, vocab, s, seed) for seed in SEEDS]
-    bow = bag_of_words(sets, vocab)
-    print(f"{'model':28s} {'test accuracy (5 seeds)':>24s} {'per seed':>40s} {'s/epoch':>8s}")
-    for name, runs in rows.items():
+    print(f"{'model':28s} {'test accuracy (5 seeds)':>24s} {'per seed':>40s} {'s/epoch':>8s}", flush=True)
+    models = {"lstmparity (Python)": ours, "torch.nn.LSTM float64": torch_lstm}
+    for name, train in models.items():
+        if name.startswith("torch") and not run_torch:
+            continue
+        runs = [train(sets, vocab, s, seed) for seed in SEEDS]
         acc = [r["test"] for r in runs]
         print(f"{name:28s} {statistics.mean(acc):>13.4f} +- {statistics.stdev(acc):.4f}   "
-              f"{' '.join(f'{a:.3f}' for a in acc):>40s} {statistics.mean(r['seconds'] for r in runs):8.3f}")
+              f"{' '.join(f'{a:.3f}' for a in acc):>40s} {statistics.mean(r['seconds'] for r in runs):8.3f}",
+              flush=True)
+    bow = bag_of_words(sets, vocab)
     print(f"{'bag-of-words logistic reg.':28s} {bow['test']:>13.4f} (deterministic; C = {bow['C']} chosen on "
           f"valid, {bow['valid']:.3f}; {bow['seconds']:.1f} s in all)")
 
