@@ -8,7 +8,8 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 BIN   := $(VENV)/bin
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-R_DEBS := r-base-core r-base-dev r-cran-jsonlite r-cran-testthat r-cran-janeaustenr libopenblas0-pthread
+R_DEBS := r-base-core r-base-dev r-cran-jsonlite r-cran-testthat libopenblas0-pthread \
+          r-cran-roxygen2 r-cran-lintr r-cran-janeaustenr
 STAMP := .make
 
 .PHONY: conform test setup fixtures fixtures-check bench bench-quick lint test-python test-r r-check clean \
@@ -23,6 +24,7 @@ setup: $(STAMP)/r-deps $(STAMP)/venv
 
 # Debian's R (CRAN itself is not reachable; Debian's r-cran-* packages are).
 # libopenblas0-pthread makes R use OpenBLAS instead of the ~12x slower reference BLAS.
+# roxygen2 (man/ from the sources; tests/testthat/test-man.R) and lintr (make lint) are for development only.
 $(STAMP)/r-deps:
 	@if command -v Rscript >/dev/null && dpkg -s $(R_DEBS) >/dev/null 2>&1; then \
 	  echo "R and its packages are installed"; \
@@ -36,7 +38,7 @@ $(STAMP)/r-deps:
 $(STAMP)/venv: pyproject.toml $(STAMP)/r-deps
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[r,dev,torch]'
+	$(PY) -m pip install -q -e '.[all,r,dev,torch]'
 	@mkdir -p $(STAMP) && touch $@
 
 fixtures: setup
@@ -47,6 +49,7 @@ fixtures-check: setup
 
 lint: setup
 	$(BIN)/ruff check python conformance tests bench examples
+	Rscript tests/lint_r.R
 
 test-python: setup
 	$(BIN)/pytest -q

@@ -24,6 +24,7 @@
 #' @examples
 #' sigmoid(c(-1000, 0, 1000))
 #' log_softmax(matrix(c(1000, 0, 0, 1000), 2))
+#' softplus(c(-1000, 0, 1000))              # 0, log(2), 1000
 #' @name activations
 NULL
 

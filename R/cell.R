@@ -1,5 +1,7 @@
 # One LSTM time step: the forward pass, its local derivatives, and its backward pass.
-# Mirrors python/lstmparity/cell.py (same names, same order of lines).
+# Mirrors python/lstmparity/cell.py: the same step API (function names, argument
+# order, return names and shapes; named lists here, NamedTuples there) and the
+# same order of lines.
 
 #' One LSTM time step, forward
 #'
@@ -19,17 +21,16 @@
 #' @param h_prev,c_prev matrices, dim `c(B, H)`: the state carried from step t-1.
 #' @param U matrix, dim `c(H, 4H)`: recurrent weights, column blocks i, f, g, o.
 #' @param m `NULL` (no mask) or numeric vector of length `B` with values 0/1.
-#' @return list(`i, f, g, o`: dim `c(B, H)`, the gate activations (Python returns
-#'   them side by side as `a` = `[i | f | g | o]`); `c`, `h`: dim `c(B, H)`, the
-#'   carried state; `tanh_c`: dim `c(B, H)`, tanh(c~)).
+#' @return list(`i, f, g, o`: the gate activations; `c`, `h`: the carried
+#'   state; `tanh_c`: tanh(c~)), each dim `c(B, H)`.
 #' @seealso [lstm_local_grads()], [lstm_step_backward()], [lstm_forward()]
 #' @export
 lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
   H <- ncol(h_prev)
-  z <- xw_t + h_prev %*% U
+  z <- h_prev %*% U + xw_t
+  g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
   i <- sigmoid(z[, 1:H, drop = FALSE])
   f <- sigmoid(z[, H + 1:H, drop = FALSE])
-  g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
   o <- sigmoid(z[, 3 * H + 1:H, drop = FALSE])
   c <- f * c_prev + i * g
   tanh_c <- tanh(c)
@@ -43,11 +44,11 @@ lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
 
 #' Local derivatives of every step
 #'
-#' They depend only on forward values. Python computes them for all steps at
-#' once before the backward loop; the R layer calls this for one step at a time
-#' inside the loop, on the step's own (B, H) matrices, which saves slicing every
-#' step out of (T, B, H) arrays (the function is elementwise, so the numbers are
-#' the same):
+#' They depend only on forward values, and the function is elementwise: it takes
+#' the matrices of one step or the arrays of all steps alike. Python's layer calls
+#' it once on `(T, B, H)` arrays before the backward loop; the R layer calls it
+#' for one step at a time inside the loop, on the step's own (B, H) matrices,
+#' which saves slicing every step out of (T, B, H) arrays (the numbers are the same):
 #' \preformatted{
 #' dh_do = m * tanh(c~) * o * (1 - o)         d h~ / d z_o
 #' dh_dc = m * o * (1 - tanh(c~)^2)           d h~ / d c~
@@ -59,8 +60,7 @@ lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
 #' @param i,f,g,o,c_prev,tanh_c matrices, dim `c(B, H)` (one step), or arrays,
 #'   dim `c(T, B, H)` (all steps).
 #' @param m `NULL`, or 0/1 of length `B` (one step) or dim `c(T, B)` (all steps).
-#' @return list(`dh_do`, `dh_dc`, `dc_di`, `dc_df`, `dc_dg`), each the shape of
-#'   `i` (Python stacks the last three as `dc_difg`, `(T, B, 3, H)`).
+#' @return list(`dh_do`, `dh_dc`, `dc_di`, `dc_df`, `dc_dg`), each the shape of `i`.
 #' @export
 lstm_local_grads <- function(i, f, g, o, c_prev, tanh_c, m = NULL) {
   dh_do <- tanh_c * o * (1 - o)
@@ -95,9 +95,9 @@ lstm_local_grads <- function(i, f, g, o, c_prev, tanh_c, m = NULL) {
 #' @param f matrix, dim `c(B, H)`: this step's forget gate.
 #' @param U matrix, dim `c(H, 4H)`.
 #' @param m `NULL` or numeric vector of length `B`.
-#' @return list(`dc`: dim `c(B, H)`; `dz`: dim `c(B, 4H)`, `[di | df | dg | do]`;
-#'   `dh_prev`, `dc_prev`: dim `c(B, H)`, what goes to step t-1; and `di, df, dg,
-#'   do`, dim `c(B, H)`, the blocks of `dz`, for the trace).
+#' @return list(`dc`; `di, df, dg, do`: the blocks of `dz`; `dh_prev`,
+#'   `dc_prev`: what goes to step t-1), each dim `c(B, H)`. (The layer assembles
+#'   `dz = [di | df | dg | do]` itself.)
 #' @seealso [lstm_step_forward()], [lstm_backward()]
 #' @export
 lstm_step_backward <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m = NULL) {
@@ -113,5 +113,5 @@ lstm_step_backward <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f
     dh_prev <- dh_prev + (1 - m) * dh
     dc_prev <- dc_prev + (1 - m) * dc_next
   }
-  list(dc = dc, dz = dz, dh_prev = dh_prev, dc_prev = dc_prev, di = di, df = df, dg = dg, do = do)
+  list(dc = dc, di = di, df = df, dg = dg, do = do, dh_prev = dh_prev, dc_prev = dc_prev)
 }

@@ -1,7 +1,7 @@
 # Data sets, vocabularies, padded mini-batches and a seeded shuffle that Python reproduces exactly.
 # Mirrors python/lstmparity/data.py. Token ids are 1-based here (0-based in Python and in files).
 
-PM_MODULUS <- 2147483647 # 2^31 - 1
+PM_MODULUS <- 2147483647 # the Mersenne prime 2^31 - 1
 PM_MULTIPLIER <- 16807
 PAD_TOKEN <- "<pad>"
 UNK_TOKEN <- "<unk>"

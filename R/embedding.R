@@ -16,8 +16,11 @@
 #' @return `embedding_forward()`: x, array of dim `c(T, B, D)`.
 #'   `embedding_backward()`: dE, matrix of dim `c(V, D)`.
 #' @examples
-#' E <- matrix(1:6, 3, 2)
-#' embedding_forward(E, matrix(c(1L, 3L), 1, 2))
+#' E <- matrix(1:6 + 0, 3, 2)                 # V = 3 tokens, D = 2
+#' tokens <- matrix(c(1L, 3L, 3L), 1, 3)      # T = 1, B = 3
+#' x <- embedding_forward(E, tokens)          # x[1, b, ] == E[tokens[1, b], ]
+#' x[1, , ]
+#' embedding_backward(array(1, dim(x)), tokens, V = 3)   # row 3 gets two rows of dx, row 2 none
 #' @name embedding
 NULL
 

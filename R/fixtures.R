@@ -186,7 +186,9 @@ parse_expected <- function(raw, expect, path) {
       at <- sprintf("expected.optimizer_steps.%d", k - 1L)
       params <- list()
       for (n in names(s$params)) {
-        if (is.null(expect[[paste0("params.", n)]])) input_error(path, paste0(at, ".params.", n), "not expected for this config")
+        if (is.null(expect[[paste0("params.", n)]])) {
+          input_error(path, paste0(at, ".params.", n), "not expected for this config")
+        }
         params[[n]] <- as_array(path, paste0(at, ".params.", n), s$params[[n]], expect[[paste0("params.", n)]])
       }
       list(loss = as_array(path, paste0(at, ".loss"), s$loss, integer(0)), params = params)

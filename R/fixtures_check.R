@@ -87,9 +87,12 @@ check_size <- function(v, path, field) {
 as_array <- function(path, field, value, shape) {
   got <- json_shape(value, length(shape))
   if (is.null(got)) {
-    input_error(path, field, paste0("expected ", describe(shape), ", got a ragged, non-numeric or too deeply nested array"))
+    input_error(path, field,
+                paste0("expected ", describe(shape), ", got a ragged, non-numeric or too deeply nested array"))
   }
-  if (!identical(got, shape)) input_error(path, field, paste0("expected ", describe(shape), ", got ", describe_got(got)))
+  if (!identical(got, shape)) {
+    input_error(path, field, paste0("expected ", describe(shape), ", got ", describe_got(got)))
+  }
   flat <- flatten_json(value, length(shape))
   bad <- which(!is.finite(flat))
   if (length(bad)) {
@@ -140,7 +143,9 @@ describe <- function(shape) {
 }
 
 describe_got <- function(got) {
-  if (length(got) == 0L) "a number" else if (length(got) == 1L) sprintf("length %d", got) else paste(got, collapse = " x ")
+  if (length(got) == 0L) return("a number")
+  if (length(got) == 1L) return(sprintf("length %d", got))
+  paste(got, collapse = " x ")
 }
 
 # The JSON index ([t][b][j], 0-based) of element k (1-based) in row-major order.

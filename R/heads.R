@@ -29,6 +29,16 @@
 #' @return `head_forward()`: list(`logits` (`NULL`, `c(T, B, K)` or `c(B, K)`),
 #'   `loss` (scalar), `cache`). `head_backward()`: list(`dlogits` (as `logits`),
 #'   `dh_head` (`c(T, B, H)`), `grads` (list(`dWy, dby`), empty for `"none"`)).
+#' @examples
+#' set.seed(1)
+#' h <- array(rnorm(3 * 2 * 4), c(3, 2, 4))           # T = 3, B = 2, H = 4
+#' Wy <- matrix(rnorm(4 * 5), 4, 5); by <- numeric(5)  # K = 5
+#' fwd <- head_forward(h, "many_to_one_softmax", Wy, by, targets = c(2L, 5L))
+#' fwd$loss                                           # mean cross-entropy over the batch
+#' bwd <- head_backward(fwd$cache)
+#' rowSums(bwd$dlogits)                               # (softmax - onehot) / B: 0 up to rounding
+#' bwd$dh_head[1, , ]                                 # zero: the head reads h_T only
+#' dim(bwd$grads$dWy)                                 # c(H, K)
 #' @name heads
 NULL
 
@@ -81,7 +91,7 @@ head_backward <- function(cache) {
     p <- exp(log_softmax(as_rows(logits)))
     at <- cbind(seq_len(T * B), as.vector(targets))
     p[at] <- p[at] - 1
-    dlogits <- p * as.vector(weight) # (softmax - onehot) * m / sum(m)
+    dlogits <- p * as.vector(weight) # that is, (softmax - onehot) * m / sum(m)
     dWy <- crossprod(as_rows(h), dlogits)
     return(list(dlogits = from_rows(dlogits, T, B),
                 dh_head = from_rows(tcrossprod(dlogits, Wy), T, B),

@@ -111,7 +111,6 @@ lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
   trace <- list(dh = vector("list", T))
   trace[c("do", "dc", "di", "df", "dg")] <- trace["dh"]
-  dz <- vector("list", T)
   dh_head <- unstack_steps(dh_head) # (B, H) each
   dh_next <- dc_next <- matrix(0, B, H)
   for (t in rev(seq_len(T))) {
@@ -123,11 +122,12 @@ lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
                        local$dc_dg, st$f, cache$U, m)
     trace$dh[[t]] <- dh
     for (n in c("do", "dc", "di", "df", "dg")) trace[[n]][[t]] <- s[[n]]
-    dz[[t]] <- s$dz
     dh_next <- s$dh_prev
     dc_next <- s$dc_prev
   }
-  dz <- do.call(rbind, dz) # (T * B, 4H), rows step by step: (t - 1) * B + b
+  # dz = [di | df | dg | do], (T * B, 4H), rows step by step: (t - 1) * B + b
+  dz <- cbind(do.call(rbind, trace$di), do.call(rbind, trace$df), do.call(rbind, trace$dg),
+              do.call(rbind, trace$do), deparse.level = 0)
   dx <- tcrossprod(dz, cache$W) # dx_t = dz_t W^T, all steps in one product
   trace$dx <- lapply(seq_len(T), function(t) dx[(t - 1) * B + seq_len(B), , drop = FALSE])
   trace$dh0 <- dh_next

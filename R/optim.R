@@ -15,6 +15,12 @@
 #' @param value the largest absolute value allowed for any element.
 #' @param clip `NULL` (no clipping), `list(max_norm = x)` or `list(value = x)`.
 #' @return the clipped gradients, same names and shapes.
+#' @examples
+#' grads <- list(dW = matrix(3, 2, 2), db = c(4, 0))   # global norm sqrt(4 * 9 + 16) = 7.2
+#' clipped <- clip_grad_norm(grads, max_norm = 1)
+#' sqrt(sum(unlist(clipped)^2))                       # 1 (up to the 1e-6 in the formula)
+#' clip_grad_value(grads, value = 1)$db               # 1 0
+#' identical(clip_grads(grads, NULL), grads)
 #' @name clipping
 NULL
 
@@ -66,6 +72,13 @@ clip_grads <- function(grads, clip) {
 #' @param optimizer list(`name` = `"sgd"` or `"adam"`, `lr`, `steps`, and the
 #'   hyper-parameters above), as in a case's `optimizer` field.
 #' @return list(`params`: the updated parameters, `state`: the new state).
+#' @examples
+#' params <- list(W = matrix(1, 2, 2)); grads <- list(dW = matrix(0.5, 2, 2))
+#' sgd_step(params, grads, list(), lr = 0.1)$params$W     # 1 - 0.1 * 0.5
+#' step <- adam_step(params, grads, list(), lr = 0.1)
+#' step$params$W                                         # Adam's first step moves by about lr: 0.9
+#' step <- optimizer_step(step$params, grads, step$state, list(name = "adam", lr = 0.1))
+#' step$params$W                                         # about 0.8
 #' @name optimizers
 NULL
 

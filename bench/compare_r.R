@@ -16,7 +16,8 @@ compare_main <- function(args) {
   if (!length(dirs)) stop("usage: Rscript bench/compare_r.R R_DIR [R_DIR ...] [--shape=B,T,D,H]")
   missing <- dirs[!file.exists(file.path(dirs, "layer.R"))]
   if (length(missing)) stop("no layer.R in: ", paste(missing, collapse = ", "))
-  shape <- if (length(shape_arg)) as.integer(strsplit(sub("^--shape=", "", shape_arg), ",")[[1]]) else c(32L, 64L, 64L, 128L)
+  shape <- c(32L, 64L, 64L, 128L)
+  if (length(shape_arg)) shape <- as.integer(strsplit(sub("^--shape=", "", shape_arg), ",")[[1]])
   B <- shape[1]; T <- shape[2]; D <- shape[3]; H <- shape[4]
   script <- new.env()
   sys.source(file.path("bench", "bench_rpy2.R"), envir = script)

@@ -1,9 +1,14 @@
 """``lstmparity conform``: run the fixtures through the implementations and say where they diverge.
 
-Exit status: 0 every implementation agrees on every fixture (or, with
---mutants, every mutant is localised); 1 a divergence or a failing
-implementation; 2 bad input (unreadable or invalid fixture, unusable adapter,
-R or rpy2 missing), with a one-line message saying what to do.
+Each implementation runs in a worker process of its own: a crash, an exit or
+a hang is reported against it and the case, and the others carry on.
+
+Exit status: 0 every implementation compared something on every case it did
+not declare unsupported, and all of it agreed (with --mutants: every mutant is
+localised); 1 a divergence, a case where nothing was compared, or a failing
+implementation (error, crash, timeout); 2 bad input (unreadable or invalid
+fixture, unusable adapter or declaration, R or rpy2 missing), with a one-line
+message saying what to do. --report is written in every case.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ def main(args: argparse.Namespace) -> int:
         code = _mutants(args, start) if args.mutants else _suite(args, start)
     except BadInput as err:
         print(f"lstmparity conform: {err}", file=sys.stderr)
+        _write_failed_report(args, str(err), start)
         return 2
     if args.time:
         print(f"wall time: {time.perf_counter() - start:.2f} s (fixtures read, R started, every case run)")
@@ -55,15 +61,20 @@ def main(args: argparse.Namespace) -> int:
 def _suite(args: argparse.Namespace, start: float) -> int:
     from . import text
     from .impls import make_impls
-    from .runner import exit_code, load_fixture, run_suite, select_paths
+    from .runner import coverage, exit_code, load_fixture, run_suite, select_paths
 
     specs = args.impl or DEFAULT_IMPLS
     paths = select_paths(Path(args.fixtures), args.case)
-    impls = make_impls(specs, args.mutant)
-    outcomes = run_suite([load_fixture(p) for p in paths], impls, args.timeout)
+    impls = make_impls(specs, args.mutant, timeout=max(args.timeout, 30.0))
+    try:
+        outcomes = run_suite([load_fixture(p) for p in paths], impls, args.timeout)
+    finally:
+        for impl in impls:
+            getattr(impl, "close", lambda: None)()
     code = exit_code(outcomes)
     seconds = time.perf_counter() - start
     print(text.render(outcomes, seconds))
+    print("\n".join(["", "Tensors compared:", *coverage(outcomes)]))
     for fx in dict.fromkeys(o.fixture.path for o in outcomes if o.status == "bad_fixture"):
         msg = next(o.message for o in outcomes if o.fixture.path == fx)
         print(f"lstmparity conform: bad fixture: {msg} (fix the file, or regenerate with `lstmparity fixtures`)",
@@ -105,3 +116,14 @@ def _write_outputs(args: argparse.Namespace, outcomes: list, meta: dict, mutants
                   file=sys.stderr)
         else:
             plot.heatmap(chosen, Path(args.plot))
+
+
+def _write_failed_report(args: argparse.Namespace, error: str, start: float) -> None:
+    """--report for a run stopped by bad input before any case ran (exit 2)."""
+    from . import report
+
+    if getattr(args, "report", None):
+        meta = {"fixtures_dir": str(args.fixtures), "implementations": args.impl or DEFAULT_IMPLS,
+                "mutant": args.mutant, "exit_code": 2, "seconds": round(time.perf_counter() - start, 3),
+                "error": error}
+        report.write_json(Path(args.report), report.report_json([], meta))

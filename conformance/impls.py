@@ -1,40 +1,45 @@
 """The implementations the runner checks, chosen with ``--impl``.
 
-* ``python`` — lstmparity.model.run_case, in process;
+* ``python`` — lstmparity.model.run_case;
 * ``r`` — R's run_case() through rpy2 (see :mod:`conformance.rbridge`);
 * ``py:module:function`` or ``py:path/file.py:function`` — a user's Python adapter;
 * ``r:path/file.R`` — a user's R file defining ``lstmparity_adapter <- function(case)``.
 
-Every implementation has ``name`` and ``run(path, case, timeout) -> result``,
-where ``result`` is shaped like a fixture's ``expected``. ``run`` raises
+Every implementation has ``name``, ``declares`` (its validated declaration, see
+:mod:`conformance.declare`) and ``run(path, case, timeout) -> result``, where
+``result`` is shaped like a fixture's ``expected``. ``run`` raises
 :class:`AdapterError` when the implementation fails on this case (reported
 against it, the run carries on) and :class:`BadInput` is raised at construction
 when it cannot be used at all (the command exits 2).
+
+:func:`make_impls` runs each implementation in a worker process of its own
+(:mod:`conformance.isolation`); the in-process classes here are what the worker
+runs, and what tests of our own trusted code (the mutation catalogue) use directly.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
+import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from lstmparity.model import REFERENCE_OPS, run_case
 
+from .declare import default_declares
+from .errors import AdapterError, BadInput
 
-class BadInput(Exception):
-    """Unusable input (fixture folder, adapter file, missing R): exit status 2."""
-
-
-class AdapterError(Exception):
-    """An implementation failed on one case: it raised, hung or returned something unusable."""
+__all__ = ["AdapterError", "BadInput", "Impl", "PythonImpl", "load_py_function", "make_impls"]
 
 
 class Impl(Protocol):
     name: str
+    declares: dict
 
     def run(self, path: Path, case: dict, timeout: float) -> Any: ...
 
@@ -80,39 +85,36 @@ class PythonImpl:
 
     name: str = "python"
     ops_for: Callable[[dict], Any] = reference_ops_for
+    declares: dict = field(default_factory=default_declares)
 
     def run(self, path: Path, case: dict, timeout: float) -> Any:
         ops = self.ops_for(case)
         return call_with_timeout(lambda: run_case(without_expected(case), ops), timeout, self.name)
 
 
-@dataclass
-class PyAdapter:
-    """A user's function taking the parsed case (numpy arrays) and returning a dict shaped like ``expected``."""
+def load_py_function(spec: str) -> Callable[[dict], Any]:
+    """``py:module:function`` or ``py:path/file.py:function`` -> the function. BadInput if it cannot be loaded.
 
-    name: str
-    fn: Callable[[dict], Any]
-
-    def run(self, path: Path, case: dict, timeout: float) -> Any:
-        result = call_with_timeout(lambda: self.fn(without_expected(case)), timeout, self.name)
-        if not isinstance(result, dict):
-            raise AdapterError(f"returned {type(result).__name__}; expected a dict shaped like the fixture's "
-                               "'expected' (keys forward, backward, grads, optimizer_steps)")
-        return result
-
-
-def load_py_adapter(spec: str) -> PyAdapter:
-    """``py:module:function`` or ``py:path/file.py:function`` -> PyAdapter. BadInput if it cannot be loaded."""
+    A file is executed with its own folder as the working directory and first on
+    ``sys.path``, so ``open("weights.npy")`` and ``import my_lstm`` next to it work.
+    """
     target, _, func = spec[3:].rpartition(":")
     if not target or not func:
         raise BadInput(f"--impl {spec}: expected py:module:function or py:path/file.py:function")
     try:
         if target.endswith(".py"):
-            if not Path(target).is_file():
+            file = Path(target).resolve()
+            if not file.is_file():
                 raise BadInput(f"--impl {spec}: no file {target}")
-            mod_spec = importlib.util.spec_from_file_location(Path(target).stem, target)
+            sys.path.insert(0, str(file.parent))
+            mod_spec = importlib.util.spec_from_file_location(file.stem, file)
             module = importlib.util.module_from_spec(mod_spec)
-            mod_spec.loader.exec_module(module)
+            here = os.getcwd()
+            os.chdir(file.parent)
+            try:
+                mod_spec.loader.exec_module(module)
+            finally:
+                os.chdir(here)
         else:
             module = importlib.import_module(target)
     except BadInput:
@@ -122,33 +124,68 @@ def load_py_adapter(spec: str) -> PyAdapter:
     fn = getattr(module, func, None)
     if not callable(fn):
         raise BadInput(f"--impl {spec}: {target} defines no function {func}()")
-    return PyAdapter(spec, fn)
+    return fn
 
 
-def make_impls(specs: list[str], mutant: str | None = None, rsession: Any = None) -> list[Impl]:
-    """Build the implementations named on the command line.
+def make_impls(specs: list[str], mutant: str | None = None, rsession: Any = None,
+               timeout: float = 60.0) -> list[Impl]:
+    """Build the implementations named on the command line, each in a worker process of its own.
 
-    R starts only when asked for, once: pass ``rsession`` (an RSession) to share one across calls.
+    The workers start together (R's start-up overlaps Python's) and are ready
+    when this returns; BadInput if one cannot be loaded or declares something
+    invalid. ``rsession`` (an RSession) instead runs ``python``/``r`` in this
+    process: only for our own trusted code (the mutation catalogue).
     """
     from . import mutants
+    from .declare import validate_declares
 
     if mutant and mutant not in mutants.PYTHON:
         raise BadInput(f"--mutant {mutant}: no such mutant; known: {', '.join(mutants.PYTHON)}")
-    impls: list[Impl] = []
     for spec in specs:
         if mutant and spec not in ("python", "r"):
             raise BadInput(f"--mutant applies to the built-in implementations (python, r), not {spec}")
-        if spec == "python":
-            ops_for = mutants.python_ops_factory(mutant) if mutant else reference_ops_for
-            impls.append(PythonImpl(f"python+{mutant}" if mutant else "python", ops_for))
-            continue
-        if spec != "r" and not spec.startswith(("r:", "py:")):
+        if spec not in ("python", "r") and not spec.startswith(("r:", "py:")):
             raise BadInput(f"--impl {spec}: unknown; use python, r, r:path/file.R or py:module:function")
-        if spec.startswith("py:"):
-            impls.append(load_py_adapter(spec))
-            continue
-        from .rbridge import RAdapter, RImpl, RSession
+        if spec.startswith("r:") and not Path(spec[2:]).is_file():
+            raise BadInput(f"--impl {spec}: no file {spec[2:]}")
+    if rsession is not None:
+        return [_in_process(spec, mutant, rsession) for spec in specs]
+    from .isolation import WorkerImpl
 
-        rsession = rsession or RSession().start()
-        impls.append(RImpl(rsession, mutant) if spec == "r" else RAdapter(rsession, spec))
-    return impls
+    workers = [WorkerImpl(_absolute(spec), mutant, name=f"{spec}+{mutant}" if mutant else spec) for spec in specs]
+    try:
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.ready(timeout)
+            lang = "r" if w.spec == "r" or w.spec.startswith("r:") else "python"
+            w.declares = validate_declares(w.raw_declares, lang, w.spec)
+    except BaseException:
+        for w in workers:
+            w.close()
+        raise
+    return workers
+
+
+def _absolute(spec: str) -> str:
+    """The spec with its file made absolute (the worker runs in a directory of its own)."""
+    if spec.startswith("r:"):
+        return "r:" + str(Path(spec[2:]).resolve())
+    if spec.startswith("py:"):
+        target, _, func = spec[3:].rpartition(":")
+        if target.endswith(".py"):
+            return f"py:{Path(target).resolve()}:{func}"
+    return spec
+
+
+def _in_process(spec: str, mutant: str | None, rsession: Any) -> Impl:
+    from . import mutants
+
+    if spec == "python":
+        ops_for = mutants.python_ops_factory(mutant) if mutant else reference_ops_for
+        return PythonImpl(f"python+{mutant}" if mutant else "python", ops_for)
+    if spec == "r":
+        from .rbridge import RImpl
+
+        return RImpl(rsession, mutant)
+    raise BadInput(f"--impl {spec}: adapters run in a worker process; do not pass rsession")

@@ -4,8 +4,14 @@ Embedded R is one per process; an :class:`RSession` starts it, loads the R code
 once (the repository's R/ folder through ``lstmparity_source()``, or the
 installed package) and reads each case once with R's own ``read_case()``. R
 calls run in the main thread under ``setTimeLimit(elapsed = timeout)``: R stops
-at its next check (between R-level operations); a call stuck in compiled code
-cannot be interrupted and runs to its end.
+at its next check (between R-level operations). That limit is a courtesy: the
+runner runs R in a worker process (:mod:`conformance.isolation`) and ends it at
+the time limit, which also holds inside compiled code.
+
+A user's adapter file is sourced with ``keep.source = TRUE`` and ``chdir = TRUE``
+into an environment whose parent holds the package's functions (layouts,
+``record()``); an R error comes back with the failing call and the user's
+frames with file:line.
 
 Conversion to NumPy: R arrays are column-major; ``np.array(r_array)`` reads the
 ``dim`` attribute in Fortran order, so an R array of dim c(T, B, H) becomes a
@@ -20,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .impls import AdapterError, BadInput
+from .declare import default_declares, validate_declares
+from .errors import AdapterError, BadInput
 
 HERE = Path(__file__).resolve().parent
 REPO_R_DIR = HERE.parent / "R"
@@ -45,6 +52,8 @@ def to_py(obj: Any) -> Any:
         return None
     if isinstance(obj, ListVector) or type(obj).__name__ in ("ListSexpVector",):
         items = [to_py(v) for v in obj]
+        if not items:
+            return {}
         names = obj.names
         if names is not None and not isinstance(names, NULLType) and len(names) == len(items):
             return dict(zip([str(n) for n in names], items, strict=True))
@@ -96,7 +105,10 @@ class RSession:
 
     def call(self, fn: Any, case: Any, timeout: float) -> Any:
         """fn(case) in R under a time limit; the result converted to Python. AdapterError on an R error."""
-        got = self._bridge["conform_call"](fn, case, float(timeout))
+        return self.unwrap(self._bridge["conform_call"](fn, case, float(timeout)), timeout)
+
+    def unwrap(self, got: Any, timeout: float) -> Any:
+        """The value of a conform_call() answer, converted; AdapterError with R's message if it failed."""
         if not got.rx2("ok")[0]:
             msg = str(got.rx2("message")[0])
             if "elapsed time limit" in msg:
@@ -128,6 +140,7 @@ class RImpl:
     session: RSession
     mutant: str | None = None
     name: str = ""
+    declares: dict = field(default_factory=lambda: default_declares("r"))
     _fn: Any = None
 
     def __post_init__(self) -> None:
@@ -141,11 +154,17 @@ class RImpl:
 
 @dataclass
 class RAdapter:
-    """A user's R file defining ``lstmparity_adapter <- function(case)``; sourced once, in its own environment."""
+    """A user's R file defining ``lstmparity_adapter <- function(case)`` (and optionally ``lstmparity_declares``).
+
+    Sourced once, with its own folder as the working directory, into an
+    environment that sees the package's functions.
+    """
 
     session: RSession
     spec: str
     name: str = ""
+    declares: dict = field(default_factory=lambda: default_declares("r"))
+    raw_declares: Any = None  # lstmparity_declares as written, None if not declared
     _fn: Any = None
 
     def __post_init__(self) -> None:
@@ -154,16 +173,21 @@ class RAdapter:
         if not file.is_file():
             raise BadInput(f"--impl {self.spec}: no file {file}")
         self.session.start()
-        try:
-            env = self.session.source([file], parent=self.session._ro.globalenv)
-        except Exception as err:  # noqa: BLE001 - an R error while sourcing the user's file
-            raise BadInput(f"--impl {self.spec}: sourcing {file} failed: {err}".strip()) from err
-        if "lstmparity_adapter" not in list(env.keys()):
+        got = self.session._bridge["conform_source_adapter"](str(file.resolve()), self.session._impl)
+        if not got.rx2("ok")[0]:
+            raise BadInput(f"--impl {self.spec}: sourcing {file} failed: {got.rx2('message')[0]}")
+        env = got.rx2("value")
+        names = list(env.keys())
+        if "lstmparity_adapter" not in names:
             raise BadInput(f"--impl {self.spec}: {file} defines no function lstmparity_adapter(case)")
         self._fn = env["lstmparity_adapter"]
+        if "lstmparity_declares" in names:
+            self.raw_declares = to_py(env["lstmparity_declares"])
+        self.declares = validate_declares(self.raw_declares, "r", self.spec)
 
-    def run(self, path: Path, case: dict, timeout: float) -> Any:
-        result = self.session.call(self._fn, self.session.strip(self.session.case(path)), timeout)
-        if not isinstance(result, dict):
-            raise AdapterError("returned something other than a named list shaped like the fixture's 'expected'")
-        return result
+    def run(self, path: Path, case: dict, timeout: float = 1e9) -> Any:
+        d = self.declares
+        got = self.session._bridge["conform_run_adapter"](
+            self.session._impl, self._fn, self.session.case(path), d["layer_only"], d["layout"],
+            d["gate_order"], d["step_base"], float(timeout))
+        return self.session.unwrap(got, timeout)

@@ -43,7 +43,8 @@ def outcome_json(o: Outcome, with_tensors: bool = True) -> dict[str, Any]:
     row = {"implementation": o.impl, "fixture": o.fixture.name, "path": str(o.fixture.path),
            "description": o.fixture.description, "status": o.status, "message": o.message or None,
            "first_divergence": first_json(o), "still_agree": c.agreeing if c and c.first else None,
-           "not_provided": c.not_provided if c else [], "seconds": round(o.seconds, 4)}
+           "not_provided": c.not_provided if c else [], "seconds": round(o.seconds, 4),
+           "compared": o.compared, "total": o.total}
     if with_tensors:
         row["tensors"] = [check_json(k) for k in c.checks] if c else []
     return row
@@ -51,7 +52,8 @@ def outcome_json(o: Outcome, with_tensors: bool = True) -> dict[str, Any]:
 
 def report_json(outcomes: list[Outcome], meta: dict[str, Any], mutants: list[dict] | None = None) -> dict:
     """The whole report. meta: fixtures_dir, implementations, mutant, exit_code, seconds."""
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("agree", "diverge", "error", "bad_fixture")}
+    counts = {s: sum(o.status == s for o in outcomes)
+              for s in ("agree", "diverge", "nothing_compared", "skipped", "error", "bad_fixture")}
     doc = {"format_version": FORMAT_VERSION, "tool": "lstmparity conform", **meta, "summary": counts,
            "results": [outcome_json(o) for o in outcomes]}
     if mutants is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from .compare import Check
 from .runner import Outcome
 
-CELL = {"agree": "agree", "diverge": "DIVERGES", "error": "ERROR", "bad_fixture": "BAD FIXTURE"}
+CELL = {"agree": "agree", "diverge": "DIVERGES", "error": "ERROR", "bad_fixture": "BAD FIXTURE",
+        "nothing_compared": "NOTHING COMPARED", "skipped": "skipped"}
 
 
 def where(check: Check) -> str:
@@ -20,6 +21,8 @@ def cell(o: Outcome) -> str:
     text = CELL[o.status]
     if o.status == "diverge":
         text += f" at {where(o.comparison.first)}"
+    if o.status == "skipped":
+        text += f": {o.message}"
     if o.comparison and o.comparison.not_provided:
         text += f" ({len(o.comparison.not_provided)} not provided)"
     return text
@@ -40,7 +43,7 @@ def table(outcomes: list[Outcome]) -> str:
 def describe(o: Outcome) -> list[str]:
     """The full story of one pair that did not agree."""
     head = f"{o.impl} / {o.fixture.name}"
-    if o.status in ("error", "bad_fixture"):
+    if o.status in ("error", "bad_fixture", "nothing_compared"):
         return [f"{head}: {CELL[o.status].lower()}: {o.message}"]
     c = o.comparison
     f = c.first
@@ -76,10 +79,10 @@ def summary(outcomes: list[Outcome]) -> str:
 def render(outcomes: list[Outcome], seconds: float | None = None) -> str:
     """Table, then details of every divergence / error, the tensors not provided, and a summary line."""
     out = [table(outcomes)]
-    bad = [o for o in outcomes if o.status != "agree"]
+    bad = [o for o in outcomes if o.status not in ("agree", "skipped")]
     if bad:
         out += ["", "Divergences and errors:"] + [line for o in bad for line in describe(o)]
-    missing = [o for o in outcomes if o.comparison and o.comparison.not_provided]
+    missing = [o for o in outcomes if o.comparison and o.comparison.not_provided and o.status != "nothing_compared"]
     if missing:
         out += ["", "Not provided (not counted as failures):"]
         out += [f"{o.impl} / {o.fixture.name}: {missing_text(o)}" for o in missing]

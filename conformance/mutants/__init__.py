@@ -47,7 +47,8 @@ def _weight_grads_from_h_t(case: dict) -> Ops:
 
 
 def _clip_per_step(case: dict) -> Ops:
-    param_grads, clip = blocks.clip_per_step(case.get("clip") or {})
+    T, B = case["config"]["T"], case["config"]["B"]
+    param_grads, clip = blocks.clip_per_step(case.get("clip") or {}, T, B)
     return replace(REFERENCE_OPS, param_grads=param_grads, clip_grads=clip)
 
 

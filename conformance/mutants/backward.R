@@ -11,7 +11,7 @@ finish_step <- function(dc, di, df, dg, do, dh, dc_next, f, U, m) {
     dh_prev <- dh_prev + (1 - m) * dh
     dc_prev <- dc_prev + (1 - m) * dc_next
   }
-  list(dc = dc, dz = dz, dh_prev = dh_prev, dc_prev = dc_prev, di = di, df = df, dg = dg, do = do)
+  list(dc = dc, di = di, df = df, dg = dg, do = do, dh_prev = dh_prev, dc_prev = dc_prev)
 }
 
 tanh_on_cell_grad <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m = NULL) {
@@ -39,7 +39,7 @@ carry_without_forget_gate <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, d
     dh_prev <- dh_prev + (1 - m) * dh
     dc_prev <- dc_prev + (1 - m) * dc_next
   }
-  list(dc = dc, dz = dz, dh_prev = dh_prev, dc_prev = dc_prev, di = di, df = df, dg = dg, do = do)
+  list(dc = dc, di = di, df = df, dg = dg, do = do, dh_prev = dh_prev, dc_prev = dc_prev)
 }
 
 next_cell_grad_dropped <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m = NULL) {

@@ -4,7 +4,7 @@ Each is the reference with one bug (``# BUG:``). The reference, for comparison::
 
     dh_do = m * tanh(c~) * o * (1 - o)     dh_dc = m * o * (1 - tanh(c~)^2)
     dc_di = g * i * (1 - i)   dc_df = c_prev * f * (1 - f)   dc_dg = i * (1 - g^2)
-    do = dh * dh_do;  dc = m * dc_next + dh * dh_dc;  [di, df, dg] = dc * [dc_di, dc_df, dc_dg]
+    dc = m * dc_next + dh * dh_dc;  do = dh * dh_do;  di, df, dg = dc * dc_di, dc * dc_df, dc * dc_dg
     dh_prev = dz U^T + (1 - m) * dh;  dc_prev = dc * f + (1 - m) * dc_next
 """
 
@@ -14,55 +14,48 @@ import numpy as np
 from lstmparity.cell import LocalGrads, StepGrads
 
 
-def _finish(dz, dc, dh, dc_next, f, U, m) -> StepGrads:
-    """The reference's last lines (dh_prev, dc_prev), shared by the copies whose bug is above them."""
+def _finish(dc, di, df, dg, do, dh, dc_next, f, U, m) -> StepGrads:
+    """The reference's last lines (dz, dh_prev, dc_prev), shared by the copies whose bug is above them."""
+    dz = np.concatenate((di, df, dg, do), axis=1)
     dh_prev = dz @ U.T
     dc_prev = dc * f
     if m is not None:
         dh_prev += (1.0 - m) * dh
         dc_prev += (1.0 - m) * dc_next
-    return StepGrads(dc, dz, dh_prev, dc_prev)
+    return StepGrads(dc, di, df, dg, do, dh_prev, dc_prev)
 
 
-def tanh_on_cell_grad(dh, dc_next, dh_do, dh_dc, dc_difg, f, U, m=None, out=None) -> StepGrads:
-    B, H = dh.shape
-    dz = np.empty((B, 4 * H)) if out is None else out
+def tanh_on_cell_grad(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m=None) -> StepGrads:
     dc = np.tanh((dc_next if m is None else m * dc_next) + dh * dh_dc)  # BUG: tanh applied to the cell gradient
-    np.multiply(dh, dh_do, out=dz[:, 3 * H :])
-    np.multiply(dc[:, None, :], dc_difg, out=dz.reshape(B, 4, H)[:, :3])
-    return _finish(dz, dc, dh, dc_next, f, U, m)
+    do = dh * dh_do
+    return _finish(dc, dc * dc_di, dc * dc_df, dc * dc_dg, do, dh, dc_next, f, U, m)
 
 
-def matmul_for_elementwise(dh, dc_next, dh_do, dh_dc, dc_difg, f, U, m=None, out=None) -> StepGrads:
-    B, H = dh.shape
-    dz = np.empty((B, 4 * H)) if out is None else out
+def matmul_for_elementwise(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m=None) -> StepGrads:
     dc = (dc_next if m is None else m * dc_next) + dh * dh_dc
-    dz[:, 3 * H :] = dh @ dh_do  # BUG: a matrix product (runs when B == H) for the elementwise do = dh * dh_do
-    np.multiply(dc[:, None, :], dc_difg, out=dz.reshape(B, 4, H)[:, :3])
-    return _finish(dz, dc, dh, dc_next, f, U, m)
+    do = dh @ dh_do  # BUG: a matrix product (runs when B == H) for the elementwise do = dh * dh_do
+    return _finish(dc, dc * dc_di, dc * dc_df, dc * dc_dg, do, dh, dc_next, f, U, m)
 
 
-def carry_without_forget_gate(dh, dc_next, dh_do, dh_dc, dc_difg, f, U, m=None, out=None) -> StepGrads:
-    B, H = dh.shape
-    dz = np.empty((B, 4 * H)) if out is None else out
+def carry_without_forget_gate(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m=None) -> StepGrads:
     dc = (dc_next if m is None else m * dc_next) + dh * dh_dc
-    np.multiply(dh, dh_do, out=dz[:, 3 * H :])
-    np.multiply(dc[:, None, :], dc_difg, out=dz.reshape(B, 4, H)[:, :3])
+    do = dh * dh_do
+    di = dc * dc_di
+    df = dc * dc_df
+    dg = dc * dc_dg
+    dz = np.concatenate((di, df, dg, do), axis=1)
     dh_prev = dz @ U.T
     dc_prev = dc.copy()  # BUG: the carried cell gradient is not multiplied by the forget gate
     if m is not None:
         dh_prev += (1.0 - m) * dh
         dc_prev += (1.0 - m) * dc_next
-    return StepGrads(dc, dz, dh_prev, dc_prev)
+    return StepGrads(dc, di, df, dg, do, dh_prev, dc_prev)
 
 
-def next_cell_grad_dropped(dh, dc_next, dh_do, dh_dc, dc_difg, f, U, m=None, out=None) -> StepGrads:
-    B, H = dh.shape
-    dz = np.empty((B, 4 * H)) if out is None else out
+def next_cell_grad_dropped(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m=None) -> StepGrads:
     dc = dh * dh_dc  # BUG: the next step's cell gradient dc_next is never added
-    np.multiply(dh, dh_do, out=dz[:, 3 * H :])
-    np.multiply(dc[:, None, :], dc_difg, out=dz.reshape(B, 4, H)[:, :3])
-    return _finish(dz, dc, dh, dc_next, f, U, m)
+    do = dh * dh_do
+    return _finish(dc, dc * dc_di, dc * dc_df, dc * dc_dg, do, dh, dc_next, f, U, m)
 
 
 def sigmoid_grad_on_preactivation(z_seen: list[np.ndarray]):
@@ -76,8 +69,7 @@ def sigmoid_grad_on_preactivation(z_seen: list[np.ndarray]):
         if m is not None:
             dh_do *= m
             dh_dc *= m
-        dc_difg = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)
-        return LocalGrads(dh_do, dh_dc, dc_difg)
+        return LocalGrads(dh_do, dh_dc, g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g))
 
     return local_grads
 
@@ -89,8 +81,10 @@ def cell_state_for_previous(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
         dh_do *= m
         dh_dc *= m
     c = f * c_prev + i * g  # c~_t
-    dc_difg = np.stack([g * i * (1.0 - i), c * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)  # BUG: c_t for c_{t-1}
-    return LocalGrads(dh_do, dh_dc, dc_difg)
+    dc_di = g * i * (1.0 - i)
+    dc_df = c * f * (1.0 - f)  # BUG: c_t where c_{t-1} belongs
+    dc_dg = i * (1.0 - g * g)
+    return LocalGrads(dh_do, dh_dc, dc_di, dc_df, dc_dg)
 
 
 def tanh_prime_dropped(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
@@ -99,13 +93,17 @@ def tanh_prime_dropped(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
     if m is not None:
         dh_do *= m
         dh_dc *= m
-    dc_difg = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)
-    return LocalGrads(dh_do, dh_dc, dc_difg)
+    dc_di = g * i * (1.0 - i)
+    dc_df = c_prev * f * (1.0 - f)
+    dc_dg = i * (1.0 - g * g)
+    return LocalGrads(dh_do, dh_dc, dc_di, dc_df, dc_dg)
 
 
 def mask_ignored(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
     dh_do = tanh_c * o * (1.0 - o)
     dh_dc = o * (1.0 - tanh_c * tanh_c)
     # BUG: no `dh_do *= m; dh_dc *= m`: padded steps (m = 0) still send gradient into the gates
-    dc_difg = np.stack([g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)], axis=-2)
-    return LocalGrads(dh_do, dh_dc, dc_difg)
+    dc_di = g * i * (1.0 - i)
+    dc_df = c_prev * f * (1.0 - f)
+    dc_dg = i * (1.0 - g * g)
+    return LocalGrads(dh_do, dh_dc, dc_di, dc_df, dc_dg)

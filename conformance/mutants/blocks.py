@@ -13,44 +13,45 @@ import numpy as np
 from lstmparity.activations import log_softmax, sigmoid
 from lstmparity.cell import lstm_step_forward
 from lstmparity.heads import HeadCache, head_backward, head_forward
+from lstmparity.layer import ParamGrads
 from lstmparity.optim import clip_grads, optimizer_step, sgd_step
 
 
 def weight_grads_from_h_t(T: int) -> tuple[Callable, Callable]:
-    """(step_forward, param_grads): the reference step, recording h_t, and dU built from h_t."""
+    """(step_forward, param_grads): the reference step, recording h_t, and dU built from h_t.
+
+    param_grads sees (T*B, .) arrays whose rows go step by step: t*B + b.
+    """
     h_seen: list[np.ndarray] = []  # h_t of the current forward pass
 
-    def step_forward(xw_t, h_prev, c_prev, U, m=None, out=None):
+    def step_forward(xw_t, h_prev, c_prev, U, m=None):
         if len(h_seen) == T:  # a new forward pass (optimizer steps run several)
             h_seen.clear()
-        s = lstm_step_forward(xw_t, h_prev, c_prev, U, m, out)
+        s = lstm_step_forward(xw_t, h_prev, c_prev, U, m)
         h_seen.append(s.h)
         return s
 
     def param_grads(x, h_prev, dz):
-        T_, B, D = x.shape
-        H = h_prev.shape[2]
-        dz2 = dz.reshape(T_ * B, 4 * H)
-        dW = x.reshape(T_ * B, D).T @ dz2
-        dU = np.stack(h_seen).reshape(T_ * B, H).T @ dz2  # BUG: h_t where h_{t-1} belongs
-        db = dz2.sum(axis=0)
-        return dW, dU, db
+        dW = x.T @ dz
+        dU = np.concatenate(h_seen).T @ dz  # BUG: h_t where h_{t-1} belongs
+        db = dz.sum(axis=0)
+        return ParamGrads(dW, dU, db)
 
     return step_forward, param_grads
 
 
-def clip_per_step(clip: dict) -> tuple[Callable, Callable]:
+def clip_per_step(clip: dict, T: int, B: int) -> tuple[Callable, Callable]:
     """(param_grads, clip_grads): each step's contribution clipped, the total not clipped."""
 
-    def param_grads(x, h_prev, dz):
-        T, B, D = x.shape
-        H = h_prev.shape[2]
-        dW, dU, db = np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), np.zeros(4 * H)
+    def param_grads(x, h_prev, dz):  # x (T*B, D), h_prev (T*B, H), dz (T*B, 4H), rows t*B + b
+        D, H4 = x.shape[1], dz.shape[1]
+        dW, dU, db = np.zeros((D, H4)), np.zeros((H4 // 4, H4)), np.zeros(H4)
         for t in range(T):
-            g = {"dW": x[t].T @ dz[t], "dU": h_prev[t].T @ dz[t], "db": dz[t].sum(axis=0)}
+            r = slice(t * B, (t + 1) * B)  # the rows of step t
+            g = {"dW": x[r].T @ dz[r], "dU": h_prev[r].T @ dz[r], "db": dz[r].sum(axis=0)}
             g = clip_grads(g, clip)  # BUG: clipping applied to every step's gradient instead of the total
             dW, dU, db = dW + g["dW"], dU + g["dU"], db + g["db"]
-        return dW, dU, db
+        return ParamGrads(dW, dU, db)
 
     def no_clip(grads, clip_):
         return dict(grads)  # BUG (same): the total is not clipped

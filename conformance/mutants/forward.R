@@ -6,7 +6,7 @@
 recording_z <- function(T, rec) {
   function(xw_t, h_prev, c_prev, U, m = NULL) {
     if (length(rec$z) == T) rec$z <- list()
-    rec$z[[length(rec$z) + 1L]] <- xw_t + h_prev %*% U
+    rec$z[[length(rec$z) + 1L]] <- h_prev %*% U + xw_t
     lstm_step_forward(xw_t, h_prev, c_prev, U, m)
   }
 }
@@ -24,10 +24,10 @@ finish_forward <- function(i, f, g, o, c, h_prev, c_prev, m) {
 
 gates_swapped <- function(xw_t, h_prev, c_prev, U, m = NULL) {
   H <- ncol(h_prev)
-  z <- xw_t + h_prev %*% U
+  z <- h_prev %*% U + xw_t
+  g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
   i <- sigmoid(z[, H + 1:H, drop = FALSE]) # BUG: i and f swapped when unpacking the column blocks
   f <- sigmoid(z[, 1:H, drop = FALSE]) # (same bug)
-  g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
   o <- sigmoid(z[, 3 * H + 1:H, drop = FALSE])
   c <- f * c_prev + i * g
   finish_forward(i, f, g, o, c, h_prev, c_prev, m)
@@ -35,10 +35,10 @@ gates_swapped <- function(xw_t, h_prev, c_prev, U, m = NULL) {
 
 input_gate_added <- function(xw_t, h_prev, c_prev, U, m = NULL) {
   H <- ncol(h_prev)
-  z <- xw_t + h_prev %*% U
+  z <- h_prev %*% U + xw_t
+  g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
   i <- sigmoid(z[, 1:H, drop = FALSE])
   f <- sigmoid(z[, H + 1:H, drop = FALSE])
-  g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
   o <- sigmoid(z[, 3 * H + 1:H, drop = FALSE])
   c <- f * c_prev + i + g # BUG: the input gate added to the cell state instead of multiplying g
   finish_forward(i, f, g, o, c, h_prev, c_prev, m)

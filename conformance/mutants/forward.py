@@ -14,46 +14,42 @@ from lstmparity.cell import StepOut, lstm_step_forward
 def recording_z(T: int, z_seen: list[np.ndarray]):
     """The reference step, appending z (B, 4H) to z_seen (emptied when a new forward pass starts)."""
 
-    def step_forward(xw_t, h_prev, c_prev, U, m=None, out=None) -> StepOut:
+    def step_forward(xw_t, h_prev, c_prev, U, m=None) -> StepOut:
         if len(z_seen) == T:
             z_seen.clear()
         z_seen.append(xw_t + h_prev @ U)
-        return lstm_step_forward(xw_t, h_prev, c_prev, U, m, out)
+        return lstm_step_forward(xw_t, h_prev, c_prev, U, m)
 
     return step_forward
 
 
-def _carry(h, c, h_prev, c_prev, m):
-    """The reference's masking lines: padded steps carry h and c."""
-    if m is None:
-        return h, c
-    return m * h + (1.0 - m) * h_prev, m * c + (1.0 - m) * c_prev
-
-
-def gates_swapped(xw_t, h_prev, c_prev, U, m=None, out=None) -> StepOut:
+def gates_swapped(xw_t, h_prev, c_prev, U, m=None) -> StepOut:
     H = h_prev.shape[1]
-    z = xw_t + h_prev @ U
-    a = np.empty_like(z) if out is None else out
-    a[:, :H] = sigmoid(z[:, H : 2 * H])  # BUG: i and f swapped when unpacking the column blocks
-    a[:, H : 2 * H] = sigmoid(z[:, :H])  # (same bug)
-    a[:, 2 * H : 3 * H] = np.tanh(z[:, 2 * H : 3 * H])
-    a[:, 3 * H :] = sigmoid(z[:, 3 * H :])
-    i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+    z = h_prev @ U
+    z += xw_t
+    g = np.tanh(z[:, 2 * H : 3 * H])
+    a = sigmoid(z, out=z)
+    i, f, o = a[:, H : 2 * H], a[:, :H], a[:, 3 * H :]  # BUG: i and f swapped when unpacking the column blocks
     c = f * c_prev + i * g
     tanh_c = np.tanh(c)
-    h, c = _carry(o * tanh_c, c, h_prev, c_prev, m)
-    return StepOut(a, c, h, tanh_c)
+    h = o * tanh_c
+    if m is not None:
+        h = m * h + (1.0 - m) * h_prev
+        c = m * c + (1.0 - m) * c_prev
+    return StepOut(i, f, g, o, c, h, tanh_c)
 
 
-def input_gate_added(xw_t, h_prev, c_prev, U, m=None, out=None) -> StepOut:
+def input_gate_added(xw_t, h_prev, c_prev, U, m=None) -> StepOut:
     H = h_prev.shape[1]
-    z = xw_t + h_prev @ U
-    a = np.empty_like(z) if out is None else out
-    a[:, : 2 * H] = sigmoid(z[:, : 2 * H])
-    a[:, 2 * H : 3 * H] = np.tanh(z[:, 2 * H : 3 * H])
-    a[:, 3 * H :] = sigmoid(z[:, 3 * H :])
-    i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+    z = h_prev @ U
+    z += xw_t
+    g = np.tanh(z[:, 2 * H : 3 * H])
+    a = sigmoid(z, out=z)
+    i, f, o = a[:, :H], a[:, H : 2 * H], a[:, 3 * H :]
     c = f * c_prev + i + g  # BUG: the input gate added to the cell state instead of multiplying g
     tanh_c = np.tanh(c)
-    h, c = _carry(o * tanh_c, c, h_prev, c_prev, m)
-    return StepOut(a, c, h, tanh_c)
+    h = o * tanh_c
+    if m is not None:
+        h = m * h + (1.0 - m) * h_prev
+        c = m * c + (1.0 - m) * c_prev
+    return StepOut(i, f, g, o, c, h, tanh_c)

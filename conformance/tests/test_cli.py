@@ -87,7 +87,7 @@ def test_python_adapter_not_provided_and_failures(tmp_path, capsys):
     assert code == 1
     assert "raised RuntimeError: no backward yet" in out
     assert "timed out after 0.5 s" in out
-    assert "returned int" in out
+    assert "returned a number; expected a dict" in out
     assert "shape (1, 2, 3) where (3, 1, 3) was expected" in out
     assert "NaN in the result" in out
     assert f"py:{EXAMPLES / 'adapter_example.py'}:adapter / tiny_random" not in out.split("Divergences")[1]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.impls import load_py_adapter
-from conformance.rbridge import RAdapter
+from conformance.impls import make_impls
 from conformance.runner import load_fixture, run_one
 
 from .conftest import EXAMPLES, FIXTURES
@@ -14,15 +13,14 @@ FULL = ["tiny_random", "batch_all_dims_differ", "initial_state", "one_unit_worke
 FORWARD_ONLY = ["char_lm_many_to_many", "many_to_one_softmax_masked"]
 
 
-def _impl(lang: str, rsession_getter):
-    if lang == "python":
-        return load_py_adapter(f"py:{EXAMPLES / 'adapter_example.py'}:adapter")
-    return RAdapter(rsession_getter(), f"r:{EXAMPLES / 'adapter_example.R'}")
+SPECS = {"python": f"py:{EXAMPLES / 'adapter_example.py'}:adapter", "r": f"r:{EXAMPLES / 'adapter_example.R'}"}
 
 
 @pytest.mark.parametrize("lang", ["python", "r"])
 def test_example_adapter(lang: str, request: pytest.FixtureRequest) -> None:
-    impl = _impl(lang, lambda: request.getfixturevalue("rsession"))
+    if lang == "r":
+        request.getfixturevalue("rsession")  # skips without R
+    [impl] = make_impls([SPECS[lang]])
     for name in FULL + FORWARD_ONLY:
         out = run_one(impl, load_fixture(FIXTURES / f"{name}.json"), 60)
         assert out.status == "agree", (name, out.message, out.comparison and out.comparison.first)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -25,19 +26,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Sub-commands defined next to their code: (command, module with register(sub)).
+# Imported when the parser is built; each module imports its heavy parts inside
+# the command's function, so the runner is never imported by `import lstmparity.cli`.
+PLUGINS = (("conform", "conformance.cli"), ("train", "lstmparity.train_cli"), ("bench", "lstmparity.bench"))
+
+# Optional dependencies (pyproject.toml's extras) -> the extra that installs them;
+# `train` needs all of its extra's.
+EXTRAS = {"jsonschema": "suite", "tqdm": "suite", "matplotlib": "plot"}
+COMMAND_EXTRAS = {"train": "train"}
+
+
+def _missing_extra(command: str, err: ModuleNotFoundError) -> str | None:
+    """The `pip install` hint when ``err`` is a missing optional dependency, else None."""
+    top = (err.name or "").split(".")[0]
+    if top not in EXTRAS:
+        return None
+    return f"pip install 'lstmparity[{COMMAND_EXTRAS.get(command, EXTRAS[top])}]'"
+
+
 def _plugins() -> list:
-    """Sub-commands defined next to their code (conformance runner, training, benchmark)."""
+    """register(sub) of each sub-command; a stub that says what to install when its extra is missing."""
     found = []
-    for module, attr in (("conformance.cli", "register"), ("lstmparity.train_cli", "register"),
-                         ("lstmparity.bench", "register")):
+    for command, module in PLUGINS:
         try:
-            mod = __import__(module, fromlist=[attr])
+            mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as e:
             if e.name and (e.name == module or module.startswith(e.name + ".")):
-                continue
-            raise
-        found.append(getattr(mod, attr))
+                continue  # that part of the project is not installed
+            if (hint := _missing_extra(command, e)) is None:
+                raise
+            found.append(_stub(command, e.name, hint))
+            continue
+        found.append(mod.register)
     return found
+
+
+def _stub(command: str, dependency: str, hint: str) -> Callable[[argparse._SubParsersAction], None]:
+    """A sub-command that only says which optional dependency it lacks (exit status 2)."""
+
+    def register(sub: argparse._SubParsersAction) -> None:
+        p = sub.add_parser(command, help=f"(needs {dependency}: {hint})", add_help=False)
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(func=lambda args: _say_missing(command, dependency, hint))
+
+    return register
+
+
+def _say_missing(command: str, dependency: str, hint: str) -> int:
+    print(f"lstmparity {command}: needs the optional dependency {dependency}; {hint}", file=sys.stderr)
+    return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +83,12 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     keep_freed_memory()  # the command's own process only; see allocator.py
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ModuleNotFoundError as e:
+        if (hint := _missing_extra(args.command, e)) is None:
+            raise
+        return _say_missing(args.command, e.name or "", hint)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 Shapes: x (T, B, D); h0, c0 (B, H); mask (T, B); W (D, 4H); U (H, 4H); b (4H,).
 Only what truly depends on time is in the loops. Before the forward loop, the
 input projection ``x_t W + b`` is one matrix product for all steps; before the
-backward loop, the local derivatives are computed for all steps at once; after
-it, the parameter gradients are one matrix product each::
+backward loop, the local derivatives are computed for all steps at once (one
+call of the elementwise ``lstm_local_grads`` on (T, B, H) arrays; R calls it
+step by step); after it, the parameter gradients are one matrix product each,
+over all T*B rows::
 
     dW = sum_t x_t^T dz_t      dU = sum_t h_{t-1}^T dz_t      db = sum_t sum_b dz_t
     dx_t = dz_t W^T
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -60,29 +63,37 @@ def lstm_forward(
     xw = (x.reshape(T * B, D) @ W).reshape(T, B, 4 * H)  # x_t W + b for all t
     xw += b  # (in place: a second (T, B, 4H) temporary costs more than the product here)
     m_all = None if mask is None else np.asarray(mask, dtype=float)[:, :, None]
-    a = np.empty((T, B, 4 * H))
+    a = np.empty((T, B, 4 * H))  # [i | f | g | o] of every step
     h_all, c_all, tanh_c = np.empty((T + 1, B, H)), np.empty((T + 1, B, H)), np.empty((T, B, H))
     h_all[0] = 0.0 if h0 is None else h0  # row t + 1 holds h_t; row 0 holds h0
     c_all[0] = 0.0 if c0 is None else c0
     for t in range(T):
         m = None if m_all is None else m_all[t]
-        s = step_forward(xw[t], h_all[t], c_all[t], U, m, out=a[t])
+        s = step_forward(xw[t], h_all[t], c_all[t], U, m)
+        np.concatenate((s.i, s.f, s.g, s.o), axis=1, out=a[t])
         h_all[t + 1], c_all[t + 1], tanh_c[t] = s.h, s.c, s.tanh_c
     out = {**gates(a), "c": c_all[1:], "h": h_all[1:]}
     return out, LayerCache(x, W, U, a, h_all[:-1], c_all[:-1], tanh_c, m_all)
 
 
-def lstm_param_grads(
-    x: np.ndarray, h_prev: np.ndarray, dz: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """dW, dU, db summed over all steps. x (T, B, D), h_prev (T, B, H), dz (T, B, 4H)."""
-    T, B, D = x.shape
-    H = h_prev.shape[2]
-    dz2 = dz.reshape(T * B, 4 * H)
-    dW = x.reshape(T * B, D).T @ dz2
-    dU = h_prev.reshape(T * B, H).T @ dz2
-    db = dz2.sum(axis=0)
-    return dW, dU, db
+class ParamGrads(NamedTuple):
+    """Parameter gradients of the layer: dW (D, 4H), dU (H, 4H), db (4H,)."""
+
+    dW: np.ndarray
+    dU: np.ndarray
+    db: np.ndarray
+
+
+def lstm_param_grads(x: np.ndarray, h_prev: np.ndarray, dz: np.ndarray) -> ParamGrads:
+    """dW, dU, db summed over all steps.
+
+    x (T*B, D), h_prev (T*B, H), dz (T*B, 4H): the steps stacked, row t*B + b
+    (any order works if it is the same in all three).
+    """
+    dW = x.T @ dz
+    dU = h_prev.T @ dz
+    db = dz.sum(axis=0)
+    return ParamGrads(dW, dU, db)
 
 
 def lstm_backward(
@@ -99,22 +110,24 @@ def lstm_backward(
     (T, B, H), ``dx`` (T, B, D), ``dh0, dc0`` (B, H); grads holds ``dW, dU, db``.
     """
     T, B, H = dh_head.shape
+    D = cache.W.shape[0]
     g = gates(cache.a)
-    local = local_grads(g["i"], g["f"], g["g"], g["o"], cache.c_prev, cache.tanh_c, cache.mask)
-    dz = np.empty((T, B, 4 * H))
+    local = local_grads(g["i"], g["f"], g["g"], g["o"], cache.c_prev, cache.tanh_c, cache.mask)  # all steps at once
+    dz = np.empty((T, B, 4 * H))  # [di | df | dg | do] of every step
     dh_all, dc_all = np.empty((T, B, H)), np.empty((T, B, H))
     dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
     for t in reversed(range(T)):
         m = None if cache.mask is None else cache.mask[t]
         dh = np.add(dh_head[t], dh_next, out=dh_all[t])  # total dL/dh_t
-        s = step_backward(dh, dc_next, local.dh_do[t], local.dh_dc[t], local.dc_difg[t], g["f"][t],
-                          cache.U, m, out=dz[t])
+        s = step_backward(dh, dc_next, local.dh_do[t], local.dh_dc[t], local.dc_di[t], local.dc_df[t],
+                          local.dc_dg[t], g["f"][t], cache.U, m)
+        np.concatenate((s.di, s.df, s.dg, s.do), axis=1, out=dz[t])
         dc_all[t] = s.dc
         dh_next, dc_next = s.dh_prev, s.dc_prev
     d = gates(dz)
     trace = {"dh": dh_all, "do": d["o"], "dc": dc_all, "di": d["i"], "df": d["f"], "dg": d["g"]}
-    D = cache.W.shape[0]
-    trace["dx"] = (dz.reshape(T * B, 4 * H) @ cache.W.T).reshape(T, B, D)  # one product (a 3-D @ loops over t)
+    dz2 = dz.reshape(T * B, 4 * H)  # rows step by step: t*B + b
+    trace["dx"] = (dz2 @ cache.W.T).reshape(T, B, D)  # dx_t = dz_t W^T, all steps in one product
     trace["dh0"], trace["dc0"] = dh_next, dc_next
-    dW, dU, db = param_grads(cache.x, cache.h_prev, dz)
+    dW, dU, db = param_grads(cache.x.reshape(T * B, D), cache.h_prev.reshape(T * B, H), dz2)
     return trace, {"dW": dW, "dU": dU, "db": db}

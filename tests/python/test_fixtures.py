@@ -103,3 +103,51 @@ def test_check_accepts_rounding_level_differences_only(tmp_path):
     h[0][0][0] *= 1 + 1e-9  # a real change
     victim.write_text(jsonio.dumps(raw))
     assert stale_fixtures(tmp_path, progress=False) == ["tiny_random.json"]
+
+
+def test_regeneration_rewrites_only_files_changed_beyond_rounding_and_removes_stray_temp_files(tmp_path):
+    """`lstmparity fixtures` on a machine that rounds differently leaves current files byte-identical."""
+    from lstmparity.regenerate import expected_files, write_fixtures
+
+    files = expected_files(check_gradients=False, progress=False)
+    for name, text in files.items():
+        jsonio.write_atomic(tmp_path / name, text)
+    rounded, moved = tmp_path / "tiny_random.json", tmp_path / "initial_state.json"
+    for victim, factor in ((rounded, None), (moved, 1 + 1e-9)):
+        raw = json.loads(victim.read_text())
+        dW = raw["expected"]["grads"]["dW"]
+        dW[0][0] = float(np.nextafter(dW[0][0], np.inf)) if factor is None else dW[0][0] * factor
+        victim.write_text(jsonio.dumps(raw))
+    before = rounded.read_bytes()
+    stray = tmp_path / ".square_b_h_d.json.abc123.tmp"  # what a killed write leaves behind
+    stray.write_text("{ half a case")
+    assert stale_fixtures(tmp_path, progress=False) == [
+        "initial_state.json", ".square_b_h_d.json.abc123.tmp (temporary file left by an interrupted run)"]
+    notes: list[str] = []
+    assert write_fixtures(tmp_path, progress=False, notes=notes) == ["initial_state.json"]
+    assert "expected.grads.dW moved by" in notes[0]
+    assert rounded.read_bytes() == before  # rounding only: not rewritten
+    assert moved.read_text() == files["initial_state.json"]
+    assert not stray.exists()
+    assert stale_fixtures(tmp_path, progress=False) == []
+
+
+def test_changed_names_what_changed():
+    """The one rule of regeneration and --check, on each kind of difference."""
+    from lstmparity.regenerate import changed, expected_files
+
+    text = expected_files(check_gradients=False, progress=False)["tiny_random.json"]
+    raw = json.loads(text)
+    assert changed(text, text) is None
+    assert changed(None, text) == "missing"
+    assert changed(json.dumps(raw), text).startswith("not in the canonical layout")
+    assert changed("{", text) == "not valid JSON"
+    edited = copy.deepcopy(raw)
+    edited["inputs"]["x"][0][0][0] = float(np.nextafter(edited["inputs"]["x"][0][0][0], np.inf))
+    assert changed(jsonio.dumps(edited), text).startswith("differs outside `expected`")  # inputs are exact
+    edited = copy.deepcopy(raw)
+    del edited["expected"]["backward"]["dx"]
+    assert changed(jsonio.dumps(edited), text) == "holds another set of expected tensors"
+    edited = copy.deepcopy(raw)
+    edited["expected"]["forward"]["h"][2][0][1] *= 1 + 1e-12  # 1e-12 relative: beyond 1% of rtol 1e-12
+    assert changed(jsonio.dumps(edited), text).startswith("expected.forward.h at step 2 moved by")

@@ -46,7 +46,8 @@ expect_close <- function(object, expected, rtol, atol, name = NULL) {
   err <- if (length(diff)) max(diff) else 0
   limit <- atol + rtol * max(abs(e), 0)
   k <- which.max(ifelse(is.na(diff), Inf, diff))
-  where <- if (length(dim(e)) > 1L) paste0("[", arrayInd(k, dim(e)) - 1L, "]", collapse = "") else sprintf("[%d]", k - 1L)
+  where <- sprintf("[%d]", k - 1L)
+  if (length(dim(e)) > 1L) where <- paste0("[", arrayInd(k, dim(e)) - 1L, "]", collapse = "")
   expect(
     isTRUE(err <= limit),
     sprintf(paste("%s: max|actual - expected| = %.3g > %.3g = atol + rtol * max|expected|",
@@ -88,7 +89,8 @@ trace_comparisons <- function(case, result) {
     r <- result$optimizer_steps[[k]]
     add(sprintf("optimizer_steps[%d].loss", k - 1L), r$loss, e$loss)
     for (n in c("E", "W", "U", "b", "Wy", "by")) {
-      if (!is.null(e$params[[n]])) add(sprintf("optimizer_steps[%d].params.%s", k - 1L, n), r$params[[n]], e$params[[n]])
+      if (is.null(e$params[[n]])) next
+      add(sprintf("optimizer_steps[%d].params.%s", k - 1L, n), r$params[[n]], e$params[[n]])
     }
   }
   out

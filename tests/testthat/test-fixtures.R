@@ -11,7 +11,7 @@
 # slices before the case itself was given rtol 1e-11 (after ~90 backward steps
 # df at t = 33 differed by 1.14e-12 of the slice's max; against mpmath NumPy was
 # off by 8.6e-13 and R by 2.8e-13 there):
-#   long_sequence_vanishing = list(loosened = c("^backward[.]" = 1e-11), reason = "...")
+#   long_sequence_vanishing = list(loosened = c("^backward[.]" = 1e-11), reason = "...") # nolint
 KNOWN <- list()
 
 # The rtol for one comparison: the case's, unless a known pattern loosens it.

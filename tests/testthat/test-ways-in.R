@@ -19,7 +19,8 @@ test_that("R CMD INSTALL into a temporary library, then library(lstmparity)", {
   dir.create(lib)
   on.exit(unlink(lib, recursive = TRUE), add = TRUE)
   r <- file.path(R.home("bin"), "R")
-  log <- system2(r, c("CMD", "INSTALL", "--no-test-load", "--no-docs", paste0("--library=", shQuote(lib)), shQuote(root)),
+  log <- system2(r, c("CMD", "INSTALL", "--no-test-load", "--no-docs",
+                     paste0("--library=", shQuote(lib)), shQuote(root)),
                  stdout = TRUE, stderr = TRUE)
   expect_true(dir.exists(file.path(lib, "lstmparity")), info = paste(log, collapse = "\n"))
   script <- tempfile(fileext = ".R")
