@@ -33,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--checkpoint", help="checkpoint file, written during training (see --checkpoint-every), "
                                         "at the end and on Ctrl-C")
     p.add_argument("--checkpoint-every", type=int, metavar="N",
-                   help="write the checkpoint every N epochs (default: whenever 10x the last write's time has "
-                        "passed, so writing costs at most ~10%%)")
+                   help="write the checkpoint every N epochs (default: whenever 20x the last write's time has "
+                        "passed, so writing costs at most ~5%%)")
     p.add_argument("--resume", help="continue from this checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--threads", type=int, default=1, metavar="N",
