@@ -93,7 +93,7 @@ class Comparison:
         return self.first is None
 
 
-def _fetch(result: Any, entry: Entry, whole_expected: Any) -> tuple[Any, str]:
+def fetch_actual(result: Any, entry: Entry, whole_expected: Any) -> tuple[Any, str]:
     """The actual value of one entry, or (None, reason) when absent or misshapen."""
     try:
         whole = lookup(result, Entry(entry.phase, None, entry.name) if entry.phase != "optimizer" else entry)
@@ -115,7 +115,7 @@ def check_entry(result: Any, expected: dict, entry: Entry, rtol: float, atol: fl
     """Compare one trace entry with the agreement rule of fixtures/README.md."""
     whole_e = lookup(expected, Entry(entry.phase, None, entry.name) if entry.phase != "optimizer" else entry)
     try:
-        actual, why = _fetch(result, entry, whole_e)
+        actual, why = fetch_actual(result, entry, whole_e)
     except (ValueError, TypeError) as err:  # not numeric
         actual, why = None, f"not a numeric array ({err})"
     if actual is None:
