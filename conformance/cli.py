@@ -60,14 +60,16 @@ def main(args: argparse.Namespace) -> int:
 
 def _suite(args: argparse.Namespace, start: float) -> int:
     from . import text
-    from .impls import make_impls
+    from .impls import ready_impls, start_impls
     from .runner import coverage, exit_code, load_fixture, run_suite, select_paths
 
     specs = args.impl or DEFAULT_IMPLS
     paths = select_paths(Path(args.fixtures), args.case)
-    impls = make_impls(specs, args.mutant, timeout=max(args.timeout, 30.0))
+    impls = start_impls(specs, args.mutant)
     try:
-        outcomes = run_suite([load_fixture(p) for p in paths], impls, args.timeout)
+        fixtures = [load_fixture(p) for p in paths]  # while the workers start
+        ready_impls(impls, timeout=max(args.timeout, 30.0))
+        outcomes = run_suite(fixtures, impls, args.timeout)
     finally:
         for impl in impls:
             getattr(impl, "close", lambda: None)()

@@ -91,7 +91,8 @@ def write_junit(path: Path, outcomes: list[Outcome]) -> None:
     for impl in dict.fromkeys(o.impl for o in outcomes):
         mine = [o for o in outcomes if o.impl == impl]
         suite = ET.SubElement(root, "testsuite", name=impl, tests=str(len(mine)),
-                              failures=str(sum(o.status == "diverge" for o in mine)),
+                              failures=str(sum(o.status in ("diverge", "nothing_compared") for o in mine)),
+                              skipped=str(sum(o.status == "skipped" for o in mine)),
                               errors=str(sum(o.status in ("error", "bad_fixture") for o in mine)),
                               time=f"{sum(o.seconds for o in mine):.4f}")
         for o in mine:
@@ -99,7 +100,10 @@ def write_junit(path: Path, outcomes: list[Outcome]) -> None:
                                  time=f"{o.seconds:.4f}")
             if o.status == "agree":
                 continue
-            tag = "failure" if o.status == "diverge" else "error"
+            if o.status == "skipped":
+                ET.SubElement(case, "skipped", message=o.message)
+                continue
+            tag = "failure" if o.status in ("diverge", "nothing_compared") else "error"
             text = "\n".join(describe(o))
             ET.SubElement(case, tag, message=text.splitlines()[0], type=o.status).text = text
     ET.indent(root)
