@@ -13,6 +13,7 @@ from .grammar import Hypothesis
 from .upstream import Upstream
 
 FLOAT32_RTOL = 1e-5  # float32 rounding (eps 1.2e-7) grown over a few steps stays well under this
+SAME_FACTOR = 1e-9  # a fitted factor within this of a named ratio is that ratio (the diagnosis's RTOL)
 SCALE_FIX = "the loss and its gradient must use the same reduction (mean vs sum); clip after the backward pass"
 
 
@@ -25,7 +26,7 @@ def generic_hypotheses(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) 
                       SCALE_FIX, SCALE_FIX)
            for label, r in ratios.items() if r != 1]
     k = float(np.vdot(e, a) / np.vdot(e, e)) if np.vdot(e, e) else 0.0  # least squares: a = k e
-    if not any(abs(k - r) <= 1e-9 * r for r in ratios.values()):  # a named factor is tested above, unfitted
+    if not any(abs(k - r) <= SAME_FACTOR * r for r in ratios.values()):  # a named factor is tested above, unfitted
         out.append(Hypothesis(f"{name}:scale:other", f"{name} off by one constant factor {k:.6g}",
                               lambda u_, s: k * e,
                               f"{name} = {k:.6g} * (right value)", f"{name} = (right value)", SCALE_FIX, SCALE_FIX,
