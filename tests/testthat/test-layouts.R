@@ -1,44 +1,63 @@
-# R/layouts.R: other code's weight layouts, there and back, and what each layout computes.
+# Weight layouts: every layout carries W, U, b there and back; the per-gate
+# layouts compute the same gate pre-activations as ours; gradients come back
+# under our names.
 
-layout_params <- function(D = 2L, H = 3L, seed = 11) {
-  set.seed(seed)
-  list(W = matrix(rnorm(D * 4 * H), D), U = matrix(rnorm(H * 4 * H), H), b = rnorm(4 * H))
+random_params <- function(D = 3, H = 2) {
+  set.seed(1)
+  list(W = matrix(rnorm(D * 4 * H), D), U = matrix(rnorm(H * 4 * H), H), b = rnorm(4 * H), Wy = matrix(1, H, 1))
 }
 
-test_that("every layout and gate order carries the parameters there and back exactly", {
-  p <- layout_params()
-  for (layout in c("lstmparity", "pytorch", "keras", "per_gate_xh", "per_gate_hx",
-                   "per_gate_xh_bias_row", "per_gate_hx_bias_row")) {
-    for (order in c("ifgo", "iofc", "fico")) {
-      if (startsWith(layout, "per_gate") && order != "ifgo") next
-      there <- params_to_layout(p, layout, order)
-      expect_identical(params_from_layout(there, layout, order, D = 2L), p, info = paste(layout, order))
+test_that("every layout goes there and back", {
+  p <- random_params()
+  for (layout in LAYOUTS) {
+    for (order in c("ifgo", "fico")) {
+      back <- params_from_layout(params_to_layout(p, layout, order), layout, order, D = 3)
+      expect_equal(back[c("W", "U", "b", "Wy")], p[c("W", "U", "b", "Wy")], tolerance = 0, info = paste(layout, order))
     }
   }
 })
 
-test_that("a per-gate matrix gives the gate's pre-activation on cbind(x, h) (or cbind(h, x, 1))", {
-  p <- layout_params()
-  x <- matrix(c(0.5, -1), 1)
-  h <- matrix(c(0.1, 0.2, 0.3), 1)
-  z <- x %*% p$W + h %*% p$U + p$b # ours, blocks i, f, g, o
-  xh <- params_to_layout(p, "per_gate_xh")
-  expect_equal(drop(cbind(x, h) %*% xh$W_f + xh$b_f), drop(z[, 4:6]), tolerance = 1e-15)
-  hx1 <- params_to_layout(p, "per_gate_hx_bias_row")
-  expect_equal(drop(cbind(h, x, 1) %*% hx1$W_o), drop(z[, 10:12]), tolerance = 1e-15)
+test_that("per-gate matrices on cbind(x, h) compute our pre-activations", {
+  p <- random_params()
+  x <- matrix(rnorm(2 * 3), 2)
+  h <- matrix(rnorm(2 * 2), 2)
+  z <- x %*% p$W + h %*% p$U + rep(p$b, each = 2)
+  pg <- params_to_layout(p, "per_gate_xh")
+  z_f <- cbind(x, h) %*% pg$W_f + rep(pg$b_f, each = 2)
+  expect_equal(z_f, z[, 3:4], tolerance = 1e-14)
+  pr <- params_to_layout(p, "per_gate_hx_bias_row")
+  expect_equal(cbind(h, x, 1) %*% pr$W_o, z[, 7:8], tolerance = 1e-14)
 })
 
-test_that("PyTorch's two biases are added on the way in; a gate order that is no permutation is refused", {
-  p <- layout_params()
-  pt <- params_to_layout(p, "pytorch")
-  pt$bias_ih <- pt$bias_ih - 1
-  pt$bias_hh <- pt$bias_hh + 1
-  expect_equal(params_from_layout(pt, "pytorch")$b, p$b, tolerance = 1e-15)
-  expect_error(params_to_layout(p, "pytorch", "iffo"))
+test_that("gate order and PyTorch biases", {
+  p <- random_params()
+  keras <- params_to_layout(p, "keras", "ifco")
+  expect_identical(keras$kernel, p$W)
+  fico <- params_to_layout(p, "lstmparity", "fico")
+  expect_identical(fico$W[, 1:2], p$W[, 3:4])  # f first
+  torch <- params_to_layout(p, "pytorch")
+  expect_identical(torch$weight_ih, t(p$W))
+  both <- torch
+  both$bias_hh <- both$bias_ih / 2
+  both$bias_ih <- both$bias_ih / 2
+  expect_equal(params_from_layout(both, "pytorch")$b, p$b)
+  g <- grads_from_layout(list(weight_ih = t(p$W), weight_hh = t(p$U), bias_ih = p$b, bias_hh = p$b), "pytorch")
+  expect_identical(g$db, p$b)  # each bias's gradient is db, not their sum
+  expect_named(g, c("dW", "dU", "db"))
 })
 
-test_that("gate_grads_from_post() applies sigmoid' and tanh' from the gate values", {
-  fwd <- list(i = 0.5, f = 0.9, g = 0.5, o = 0.2)
-  bwd <- gate_grads_from_post(list(di = 1, df = 1, dg = 1, do = 2), fwd)
-  expect_equal(unlist(bwd), c(di = 0.25, df = 0.09, dg = 0.75, do = 0.32), tolerance = 1e-15)
+test_that("bad layouts and gate orders are refused by name", {
+  p <- random_params()
+  expect_error(params_to_layout(p, "tensorflow"), "layout 'tensorflow': expected one of")
+  expect_error(params_to_layout(p, "lstmparity", "ifgg"), "permutation of 'ifgo'")
+  expect_error(params_from_layout(params_to_layout(p, "per_gate_xh"), "per_gate_xh"), "pass D")
+})
+
+test_that("post-activation gate gradients become pre-activation ones", {
+  fwd <- list(i = array(0.5, c(1, 1, 1)), f = array(0.25, c(1, 1, 1)), g = array(0.5, c(1, 1, 1)),
+              o = array(0.75, c(1, 1, 1)))
+  bwd <- gate_grads_from_post(list(di = array(2, c(1, 1, 1)), dg = array(2, c(1, 1, 1)), dh = 7), fwd)
+  expect_equal(c(bwd$di), 2 * 0.5 * 0.5)
+  expect_equal(c(bwd$dg), 2 * (1 - 0.25))
+  expect_identical(bwd$dh, 7)
 })
