@@ -9,7 +9,10 @@ bad_cases <- function(kinds) {
 }
 
 one_line_error <- function(expr) {
-  msg <- tryCatch({ force(expr); NULL }, lstmparity_data_error = function(e) conditionMessage(e))
+  msg <- tryCatch({
+    force(expr)
+    NULL
+  }, lstmparity_data_error = function(e) conditionMessage(e))
   expect_false(is.null(msg))
   expect_false(grepl("\n", msg))
   msg
