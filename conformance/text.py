@@ -56,6 +56,8 @@ def describe(o: Outcome) -> list[str]:
         lines.append(f"    abs error {f.max_abs:.3g}, rel error {f.rel:.3g} (allowed: abs <= {f.bound:.3g})"
                      + (f"; {f.note}" if f.note else ""))
     lines.append(f"    still agree: {c.agreeing}")
+    if o.message:
+        lines.append(f"    hint: {o.message}")
     return lines
 
 

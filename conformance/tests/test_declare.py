@@ -167,3 +167,12 @@ def test_worker_restarts_after_a_crash(tmp_path):
     impl.close()
     assert first.status == "error" and "exited with status 3" in first.message and "case tiny_random" in first.message
     assert second.status == "agree"
+
+
+def test_post_activation_gate_grads_undeclared_get_a_hint(capsys):
+    from lstmparity.cli import main
+
+    code = main(["conform", "--case", "tiny_random", "--impl", f"py:{DECLARED}:post_gate_grads_undeclared"])
+    out = capsys.readouterr().out
+    assert code == 1 and "first divergence at backward t=2 do" in out
+    assert "hint: do looks like the gradient w.r.t. the activation o (dL/do)" in out and "gate_grads = 'post'" in out

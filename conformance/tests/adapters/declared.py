@@ -54,3 +54,8 @@ no_masks.declares = {"supports": ["embedding", "initial_state", "head:*", "optim
 
 def big_answer(case):
     return {"forward": {"i": np.zeros(300_000)}}
+
+
+def post_gate_grads_undeclared(case):
+    """post_gate_grads without saying so: the runner must hint at gate_grads = 'post'."""
+    return post_gate_grads(case)
