@@ -29,9 +29,10 @@ lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
   H <- ncol(h_prev)
   z <- h_prev %*% U + xw_t
   g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
-  i <- sigmoid(z[, 1:H, drop = FALSE])
-  f <- sigmoid(z[, H + 1:H, drop = FALSE])
-  o <- sigmoid(z[, 3 * H + 1:H, drop = FALSE])
+  a <- sigmoid(z) # i, f, o: one call over all four blocks is faster than three (a's g block is unused)
+  i <- a[, 1:H, drop = FALSE]
+  f <- a[, H + 1:H, drop = FALSE]
+  o <- a[, 3 * H + 1:H, drop = FALSE]
   c <- f * c_prev + i * g
   tanh_c <- tanh(c)
   h <- o * tanh_c

@@ -89,7 +89,7 @@ gru_step_backward <- function(dh, dh_dn, dh_dz, dn_dr, r, z, U, m = NULL, reset_
   dn <- dh * dh_dn
   dz <- dh * dh_dz
   if (reset_after) {
-    dhn <- dn * r # a_n = xw_n + r * hn
+    dhn <- dn * r # since a_n = xw_n + r * hn
     dr <- dn * dn_dr
     dh_prev <- tcrossprod(cbind(dr, dz, dhn, deparse.level = 0), U)
   } else {

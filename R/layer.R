@@ -109,27 +109,28 @@ lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
   old <- options(matprod = "blas")
   on.exit(options(old))
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
-  trace <- list(dh = vector("list", T))
-  trace[c("do", "dc", "di", "df", "dg")] <- trace["dh"]
   dh_head <- unstack_steps(dh_head) # (B, H) each
+  dh <- steps <- vector("list", T)
   dh_next <- dc_next <- matrix(0, B, H)
   for (t in rev(seq_len(T))) {
     m <- if (is.null(cache$mask)) NULL else cache$mask[t, ]
     st <- cache$steps[[t]]
     local <- local_grads(st$i, st$f, st$g, st$o, cache$c_prev[[t]], st$tanh_c, m)
-    dh <- dh_head[[t]] + dh_next # total dL/dh_t
-    s <- step_backward(dh, dc_next, local$dh_do, local$dh_dc, local$dc_di, local$dc_df,
+    dh[[t]] <- dh_head[[t]] + dh_next # total dL/dh_t
+    s <- step_backward(dh[[t]], dc_next, local$dh_do, local$dh_dc, local$dc_di, local$dc_df,
                        local$dc_dg, st$f, cache$U, m)
-    trace$dh[[t]] <- dh
-    for (n in c("do", "dc", "di", "df", "dg")) trace[[n]][[t]] <- s[[n]]
+    steps[[t]] <- s
     dh_next <- s$dh_prev
     dc_next <- s$dc_prev
   }
+  trace <- c(list(dh = dh), lapply(c(do = "do", dc = "dc", di = "di", df = "df", dg = "dg"),
+                                   function(name) lapply(steps, `[[`, name)))
   # dz = [di | df | dg | do], (T * B, 4H), rows step by step: (t - 1) * B + b
   dz <- cbind(do.call(rbind, trace$di), do.call(rbind, trace$df), do.call(rbind, trace$dg),
               do.call(rbind, trace$do), deparse.level = 0)
   dx <- tcrossprod(dz, cache$W) # dx_t = dz_t W^T, all steps in one product
-  trace$dx <- lapply(seq_len(T), function(t) dx[(t - 1) * B + seq_len(B), , drop = FALSE])
+  dim(dx) <- c(B, T, ncol(dx))
+  trace$dx <- split_steps(aperm(dx, c(1L, 3L, 2L))) # (B, D, T) -> T matrices (B, D)
   trace$dh0 <- dh_next
   trace$dc0 <- dc_next
   grads <- param_grads(do.call(rbind, cache$x), do.call(rbind, cache$h_prev), dz)

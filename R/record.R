@@ -102,7 +102,8 @@ recording_result <- function(rec, step_base = 1L) {
     }
     ts <- sort(as.integer(names(steps)))
     if (ts[1] < step_base) {
-      stop(sprintf("record(): '%s' at t = %d, before the first step %d (an adapter counting steps from 0 declares step_base = 0)",
+      stop(sprintf(paste("record(): '%s' at t = %d, before the first step %d",
+                         "(an adapter counting steps from 0 declares step_base = 0)"),
                    name, ts[1], step_base), call. = FALSE)
     }
     gaps <- setdiff(seq(step_base, max(ts)), ts)

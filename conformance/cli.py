@@ -5,7 +5,7 @@ a hang is reported against it and the case, and the others carry on.
 
 Exit status: 0 every implementation compared something on every case it did
 not declare unsupported, and all of it agreed (with --mutants: every mutant is
-localised); 1 a divergence, a case where nothing was compared, or a failing
+localised and diagnosed); 1 a divergence, a case where nothing was compared, or a failing
 implementation (error, crash, timeout); 2 bad input (unreadable or invalid
 fixture, unusable adapter or declaration, R or rpy2 missing), with a one-line
 message saying what to do. --report is written in every case.
@@ -100,7 +100,7 @@ def _mutants(args: argparse.Namespace, start: float) -> int:
     names = [args.mutant] if args.mutant else None
     results = score.run_catalogue(langs, Path(args.fixtures), args.timeout, names)
     print(score.render(results))
-    code = 0 if all(r.localised for r in results) else 1
+    code = 0 if all(r.localised and r.diagnosed for r in results) else 1
     meta = {"fixtures_dir": str(args.fixtures), "implementations": langs, "mutant": None, "exit_code": code,
             "seconds": round(time.perf_counter() - start, 3)}
     _write_outputs(args, [r.outcome for r in results], meta, score.to_json(results))

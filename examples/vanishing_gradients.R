@@ -1,9 +1,10 @@
 # The vanishing-gradient picture in R: ||dL/dh_t|| against the distance from the loss.
-#   Rscript examples/vanishing_gradients.R [out.png]      (from the repository root)
-# Same set-up as examples/vanishing_gradients.py (R's random numbers, so other values).
+#   Rscript examples/vanishing_gradients.R [out.png]   (from the repository root, or anywhere with the package installed)
+# Same set-up as examples/vanishing_gradients.py (R's random numbers, so other values):
+# the LSTM's forget gate, then RNN, GRU and LSTM on the first-token task (docs/cells.md).
 
-source("R/source.R")
-lp <- lstmparity_source("R")
+# From a checkout: the R/ sources; elsewhere: the installed package.
+lp <- if (file.exists("R/source.R")) { source("R/source.R"); lstmparity_source("R") } else asNamespace("lstmparity")
 T <- 200; B <- 4; D <- 8; H <- 16
 config <- list(D = D, H = H, V = NULL, K = 1, head = "many_to_one_sigmoid")
 set.seed(0)
@@ -23,3 +24,21 @@ out <- if (length(args)) args[1] else "out/vanishing_gradients_r.png"
 dir.create(dirname(out), showWarnings = FALSE, recursive = TRUE)
 lp$plot_gradient_norms(curves, out)
 cat("wrote", out, "\n")
+
+# Three cells, one task (R/cell_demo.R): remember the first of T one-hot tokens.
+# ||dL/dh_t|| at initialisation for T = 100, then each cell trained with Adam at T = 40.
+cells <- c("rnn", "gru", "lstm")
+curves <- lapply(setNames(cells, cells), function(cell) lp$cell_gradient_norms(cell, T = 100))
+for (cell in cells) {
+  n <- curves[[cell]]
+  cat(sprintf("%-4s: ||dL/dh_t|| / ||dL/dh_T|| at distance 10: %.2e, 40: %.2e, 99: %.2e\n",
+              cell, n[90] / n[100], n[60] / n[100], n[1] / n[100]))
+}
+out_cells <- file.path(dirname(out), "vanishing_gradients_cells_r.png")
+lp$plot_gradient_norms(curves, out_cells, title = "first-token task, T = 100, at initialisation")
+cat("wrote", out_cells, "\n")
+for (cell in cells) {
+  result <- lp$train_first_token(cell, T = 40, steps = 1000)
+  cat(sprintf("%-4s: remember the first of T = 40 tokens, 1000 Adam steps of 64: ", cell),
+      sprintf("held-out accuracy %.3f (final training loss %.3f)\n", result$accuracy, mean(tail(result$loss, 50))))
+}

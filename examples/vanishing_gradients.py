@@ -1,23 +1,35 @@
 """The vanishing-gradient picture: ||dL/dh_t|| against the distance from the loss.
 
-    .venv/bin/python examples/vanishing_gradients.py [out.png]
+    .venv/bin/python examples/vanishing_gradients.py [out_dir]
 
-A many-to-one sigmoid head on a 200-step random sequence: the loss looks at the
-last step only, so dh[t] (the backward trace of model_backward) is the gradient
-that travelled 199 - t steps back. Three forget-gate biases show the LSTM's
-point: with f near 1 the cell carries the gradient far; with f near 0 it dies
-within a few steps.
+1. The LSTM alone, three forget-gate biases: a many-to-one sigmoid head on a 200-step
+   random sequence; the loss looks at the last step only, so dh[t] is the gradient that
+   travelled 199 - t steps back. With f near 1 the cell carries the gradient far; with f
+   near 0 it dies within a few steps.
+2. RNN, GRU and LSTM on the same task (lstmparity.cell_demo): remember the first of T
+   one-hot tokens. ||dL/dh_t|| at initialisation for T = 100, then each cell trained with
+   Adam at T = 40, and its accuracy on 1000 held-out sequences: the vanilla RNN stays at
+   chance, the GRU and the LSTM learn it. (docs/cells.md shows the figures.)
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import os
 
-import numpy as np
-from lstmparity.model import init_params
-from lstmparity.plots import gradient_norms, plot_gradient_norms
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # tiny matrices: threads only cost here
 
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from lstmparity.cell_demo import cell_gradient_norms, train_first_token  # noqa: E402
+from lstmparity.model import init_params  # noqa: E402
+from lstmparity.plots import gradient_norms, plot_gradient_norms  # noqa: E402
+
+out_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "out")
+out_dir.mkdir(parents=True, exist_ok=True)
+
+# 1. The LSTM's forget gate.
 T, B, D, H = 200, 4, 8, 16
 config = {"D": D, "H": H, "V": None, "K": 1, "head": "many_to_one_sigmoid"}
 rng = np.random.default_rng(0)
@@ -30,7 +42,19 @@ for forget_bias in (-3.0, 0.0, 3.0):
     curves[f"forget bias {forget_bias:+.0f}"] = norms
     print(f"forget bias {forget_bias:+.0f}: ||dL/dh|| at distance 0: {norms[-1]:.3e}, "
           f"10: {norms[-11]:.3e}, 50: {norms[-51]:.3e}, 199: {norms[0]:.3e}")
-out = sys.argv[1] if len(sys.argv) > 1 else "out/vanishing_gradients.png"
-Path(out).parent.mkdir(parents=True, exist_ok=True)
-plot_gradient_norms(curves, out)
-print(f"wrote {out}")
+plot_gradient_norms(curves, out_dir / "vanishing_gradients.png")
+print(f"wrote {out_dir / 'vanishing_gradients.png'}")
+
+# 2. Three cells, one task.
+cells = ("rnn", "gru", "lstm")
+curves = {cell: cell_gradient_norms(cell, T=100) for cell in cells}
+for cell, norms in curves.items():
+    print(f"{cell:4s}: ||dL/dh_t|| / ||dL/dh_T-1|| at distance 10: {norms[-11] / norms[-1]:.2e}, "
+          f"40: {norms[-41] / norms[-1]:.2e}, 99: {norms[0] / norms[-1]:.2e}")
+plot_gradient_norms(curves, out_dir / "vanishing_gradients_cells.png",
+                    title="first-token task, T = 100, at initialisation")
+print(f"wrote {out_dir / 'vanishing_gradients_cells.png'}")
+for cell in cells:
+    result = train_first_token(cell, T=40, steps=1000)
+    print(f"{cell:4s}: remember the first of T = 40 tokens, 1000 Adam steps of 64: held-out accuracy "
+          f"{result['accuracy']:.3f} (final training loss {result['loss'][-50:].mean():.3f})")
