@@ -211,7 +211,9 @@ def convention_hint(result: dict, expected: dict, phase: str, step: int | None, 
     except (KeyError, IndexError, TypeError, ValueError):
         return ""
     deriv = 1 - gate**2 if name == "dg" else gate * (1 - gate)
+    # Loose on purpose (1e-8 relative: rounding of the adapter's own forward included): a hint, not a verdict.
     if actual.shape == want.shape and np.allclose(actual * deriv, want, rtol=1e-8, atol=1e-12 * np.abs(want).max()):
-        return (f"{name} looks like the gradient w.r.t. the activation {name[1]} (dL/d{name[1]}); ours is w.r.t. its "
-                "pre-activation (dL/dz): declare gate_grads = 'post' (Python: adapter.declares, R: lstmparity_declares)")
+        return (f"{name} looks like the gradient w.r.t. the activation {name[1]} (dL/d{name[1]}); ours is w.r.t. "
+                "its pre-activation (dL/dz): declare gate_grads = 'post' (Python: adapter.declares, "
+                "R: lstmparity_declares)")
     return ""
