@@ -93,6 +93,8 @@ def describe(o: Outcome) -> list[str]:
         lines += [f"      {name}: {why}" for name, why in d.also]
     lines.append(f"    after it: {c.next_step}")
     lines.append(f"    still agree: {c.agreeing}")
+    if o.message:
+        lines.append(f"    hint: {o.message}")
     return lines
 
 
