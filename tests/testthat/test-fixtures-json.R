@@ -1,4 +1,4 @@
-# R/fixtures_check.R: nested JSON lists -> arrays of a known shape, and the
+# R/fixtures.R, its JSON helpers: nested JSON lists -> arrays of a known shape, and the
 # messages that name the field and what was expected.
 
 test_that("as_array() keeps the JSON's row-major indexing for 1, 2 and 3 dimensions", {
