@@ -1,7 +1,7 @@
 # Two commands set everything up on a fresh machine (Debian, root or sudo):
 #   make conform   run the conformance suite (both implementations, every fixture)
 #   make test      run every test (Python, R, R CMD check)
-# Other targets: make fixtures | make bench | make demo-hamlet | make demo-reuters | make lint | make setup | make clean
+# Other targets: make fixtures | make generate | make bench | make demo-hamlet | make demo-reuters | make lint | make setup | make clean
 
 SHELL := /bin/bash
 VENV  := .venv
@@ -9,11 +9,11 @@ PY    := $(VENV)/bin/python
 BIN   := $(VENV)/bin
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 R_DEBS := r-base-core r-base-dev r-cran-jsonlite r-cran-testthat libopenblas0-pthread \
-          r-cran-roxygen2 r-cran-lintr
+          r-cran-roxygen2 r-cran-lintr r-cran-janeaustenr
 STAMP := .make
 
-.PHONY: conform test setup fixtures fixtures-check bench bench-quick lint test-python test-r r-check clean \
-        demo-hamlet demo-hamlet-r demo-reuters demo-reuters-r mutants
+.PHONY: conform test setup fixtures fixtures-check generate bench bench-quick lint test-python test-r r-check clean \
+        demo-hamlet demo-hamlet-r demo-reuters demo-reuters-r demo-austen demo-austen-r mutants
 
 conform: setup
 	$(BIN)/lstmparity conform
@@ -46,6 +46,10 @@ fixtures: setup
 
 fixtures-check: setup
 	$(BIN)/lstmparity fixtures --check
+
+# files generated from spec/tensors.json (package copies, schema parts, docs tables)
+generate: setup
+	$(PY) -m lstmparity.generate
 
 lint: setup
 	$(BIN)/ruff check python conformance tests bench examples
@@ -81,6 +85,13 @@ demo-reuters: setup
 
 demo-reuters-r: setup
 	OPENBLAS_NUM_THREADS=1 R_GC_MEM_GROW=3 Rscript examples/reuters.R
+
+# The real-corpus table (docs/training.md): Austen sentences, 5 seeds; ours, torch, bag of words.
+demo-austen: setup
+	OPENBLAS_NUM_THREADS=1 $(PY) examples/austen.py
+
+demo-austen-r: setup
+	OPENBLAS_NUM_THREADS=1 R_GC_MEM_GROW=3 Rscript examples/austen.R
 
 clean:
 	rm -rf $(STAMP) $(VENV) *.tar.gz lstmparity.Rcheck

@@ -52,13 +52,17 @@ stack_steps <- function(mats) {
 #' @rdname steps
 #' @export
 unstack_steps <- function(a) {
+  split_steps(aperm(a, c(2L, 3L, 1L))) # (B, F, T): step t is a contiguous block
+}
+
+# (B, F, T) array -> list of T (B, F) matrices, without an R function call per step
+# (split() cuts the contiguous blocks in one call).
+split_steps <- function(a) {
   d <- dim(a)
-  T <- d[1]
-  lapply(seq_len(T), function(t) { # step t: every T-th element from t on
-    s <- a[seq.int(t, by = T, length.out = d[2] * d[3])]
-    dim(s) <- d[2:3]
-    s
-  })
+  T <- d[3]
+  step <- structure(rep.int(seq_len(T), rep.int(d[1] * d[2], T)), levels = as.character(seq_len(T)),
+                    class = "factor") # the step of every element
+  unname(lapply(split(as.vector(a), step), `dim<-`, d[1:2]))
 }
 
 # Step t of a (T, B, F) array as a (B, F) matrix (also when B or F is 1).

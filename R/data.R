@@ -94,21 +94,50 @@ make_batch <- function(dataset, idx) {
 #'
 #' `char_vocab()`: distinct characters sorted by code point. `char_dataset()`: one
 #' sequence, predict character t+1 from character t. `tokenize()`: lower-case words,
-#' runs of a-z. `build_vocab()`: `"<pad>", "<unk>"`, then words seen at least
-#' `min_count` times, by count then alphabetically. `encode_words()`: 1-based ids of
+#' runs of a-z, of one string (a longer vector is an error: use `tokenize_texts()`,
+#' which returns a list with one character vector per text). `build_vocab()`:
+#' `"<pad>", "<unk>"`, then words seen at least `min_count` times, by count then alphabetically.
+#' `encode_words()`: 1-based ids of
 #' the first `max_len` words, unknown words to `"<unk>"` (id 2). `text_datasets()`:
-#' train and test sets from a text-classification file, vocabulary from the train split.
+#' train and test sets from a text-classification file, vocabulary from the train split;
+#' `text_splits()`: train, valid and test. `read_reuters()`: a text-classification file
+#' (by default the Reuters demo data), checked by [check_text_file()].
+#' `dataset_path()`: a data file installed with the package (`inst/extdata`:
+#' `hamlet.txt`, `reuters_acq_crude.json`, `austen_sentences.json`).
 #'
 #' @param text a string.
+#' @param texts a character vector.
+#' @param name a file name.
+#' @param need splits that must have a document.
 #' @param path a file.
 #' @param vocab character vector (token id k is `vocab[k]`).
 #' @param docs list of character vectors (words).
 #' @param words character vector.
 #' @param min_count,max_len vocabulary threshold and sequence length limit.
 #' @param raw a parsed text-classification file ([read_reuters()]).
-#' @return see the description; `text_datasets()` returns list(`train`, `test`, `vocab`).
+#' @return see the description; `text_datasets()` returns list(`train`, `test`, `vocab`),
+#'   `text_splits()` list(`train`, `valid`, `test`, `vocab`).
+#' @examples
+#' tokenize("To be, or not to be")
+#' tokenize_texts(c("To be.", "Or not"))
+#' substr(read_text(dataset_path("hamlet.txt")), 1, 40)
 #' @name text_data
 NULL
+
+#' @rdname text_data
+#' @export
+dataset_path <- function(name) {
+  installed <- system.file("extdata", name, package = "lstmparity")
+  if (nzchar(installed)) return(installed)
+  dir <- normalizePath(getwd(), mustWork = FALSE) # not installed (lstmparity_source()): the source tree
+  repeat {
+    candidate <- file.path(dir, "inst", "extdata", name)
+    if (file.exists(candidate)) return(candidate)
+    if (dirname(dir) == dir) break
+    dir <- dirname(dir)
+  }
+  stop(sprintf("%s: not among the package's data files (inst/extdata)", name), call. = FALSE)
+}
 
 #' @rdname text_data
 #' @export
@@ -135,8 +164,18 @@ char_dataset <- function(text, vocab) {
 #' @rdname text_data
 #' @export
 tokenize <- function(text) {
+  if (!is.character(text) || length(text) != 1L) {
+    stop(sprintf("tokenize(): expected one string, got a %s of length %d (use tokenize_texts())",
+                 class(text)[1], length(text)), call. = FALSE)
+  }
   text <- tolower(text)
   regmatches(text, gregexpr("[a-z]+", text))[[1]]
+}
+
+#' @rdname text_data
+#' @export
+tokenize_texts <- function(texts) {
+  lapply(as.character(texts), tokenize)
 }
 
 #' @rdname text_data
@@ -158,13 +197,58 @@ encode_words <- function(words, vocab, max_len) {
 
 #' @rdname text_data
 #' @export
-read_reuters <- function(path = "fixtures/data/reuters_acq_crude.json") {
-  jsonlite::fromJSON(path, simplifyVector = TRUE)
+read_reuters <- function(path = NULL, need = c("train", "test")) {
+  if (is.null(path)) path <- dataset_path("reuters_acq_crude.json")
+  raw <- tryCatch(jsonlite::fromJSON(path, simplifyVector = FALSE),
+                  error = function(e) {
+                    data_error(path, ": cannot read a JSON file: ", strsplit(conditionMessage(e), "\n")[[1]][1])
+                  })
+  check_text_file(raw, path, need)
+  docs <- raw$documents
+  raw$labels <- unlist(raw$labels)
+  raw$documents <- data.frame(text = vapply(docs, function(d) d$text, ""),
+                              label = vapply(docs, function(d) as.integer(d$label), 1L),
+                              split = vapply(docs, function(d) d$split, ""), stringsAsFactors = FALSE)
+  raw
+}
+
+#' The installed demo corpora as texts and labels
+#'
+#' `"reuters"`: 70 Reuters-21578 news texts, acq / crude. `"austen"`: 3000
+#' sentences of Sense and Sensibility / Pride and Prejudice (Debian's
+#' r-cran-janeaustenr; inst/extdata/README.md). Python: `lstmparity.data.demo_texts()`.
+#'
+#' @param name `"reuters"` or `"austen"`.
+#' @param split `NULL` (all) or `"train"`, `"valid"`, `"test"`.
+#' @return a data frame: `text`, `label` (a factor of the class names), `split`.
+#' @examples
+#' d <- demo_texts("reuters", "train")
+#' table(d$label)
+#' @export
+demo_texts <- function(name, split = NULL) {
+  files <- c(reuters = "reuters_acq_crude.json", austen = "austen_sentences.json")
+  if (!is.character(name) || length(name) != 1L || !name %in% names(files)) {
+    data_error("name: expected one of 'reuters', 'austen', got ", show_value(name))
+  }
+  raw <- read_reuters(dataset_path(files[[name]]), need = character(0))
+  d <- raw$documents
+  out <- data.frame(text = d$text, label = factor(raw$labels[d$label + 1L], levels = raw$labels),
+                    split = d$split, stringsAsFactors = FALSE)
+  if (!is.null(split)) out <- out[out$split == split, , drop = FALSE]
+  rownames(out) <- NULL
+  out
 }
 
 #' @rdname text_data
 #' @export
 text_datasets <- function(raw, min_count = 2, max_len = 100) {
+  sets <- text_splits(raw, min_count, max_len)
+  list(train = sets$train, test = sets$test, vocab = sets$vocab)
+}
+
+#' @rdname text_data
+#' @export
+text_splits <- function(raw, min_count = 2, max_len = 100) {
   docs <- raw$documents
   words <- lapply(docs$text, tokenize)
   vocab <- build_vocab(words[docs$split == "train"], min_count)
@@ -173,5 +257,5 @@ text_datasets <- function(raw, min_count = 2, max_len = 100) {
     list(tokens = lapply(words[keep], encode_words, vocab = vocab, max_len = max_len),
          targets = as.integer(docs$label[keep]))
   }
-  list(train = make("train"), test = make("test"), vocab = vocab)
+  list(train = make("train"), valid = make("valid"), test = make("test"), vocab = vocab)
 }

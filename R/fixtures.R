@@ -48,6 +48,7 @@ read_case <- function(path) {
                    error = function(e) input_error(path, NULL, paste("cannot read the file:", conditionMessage(e))),
                    warning = function(w) input_error(path, NULL, paste("cannot read the file:", conditionMessage(w))))
   if (length(text) != 1L || is.na(text)) input_error(path, NULL, "cannot read the file")
+  text <- sub("^\xef\xbb\xbf", "", text, useBytes = TRUE) # a UTF-8 byte-order mark is skipped (as in Python)
   raw <- tryCatch(jsonlite::parse_json(text, simplifyVector = FALSE),
                   error = function(e) parse_nonfinite(text, path, conditionMessage(e)))
   if (!is_object(raw)) input_error(path, "(top level)", "expected a JSON object")
@@ -60,66 +61,46 @@ read_fixture <- read_case
 
 #' @rdname read_case
 #' @export
-shapes <- function(config) {
-  T <- config$T; B <- config$B; D <- config$D; H <- config$H
-  V <- config$V; K <- config$K; head <- config$head
-  s <- list(params.W = c(D, 4 * H), params.U = c(H, 4 * H), params.b = 4 * H)
-  if (!is.null(V)) {
-    s$params.E <- c(V, D)
-    s$inputs.tokens <- c(T, B)
-  } else {
-    s$inputs.x <- c(T, B, D)
-  }
-  if (head != "none") {
-    s$params.Wy <- c(H, K)
-    s$params.by <- K
-  }
-  s[c("inputs.h0", "inputs.c0", "inputs.mask")] <- list(c(B, H), c(B, H), c(T, B))
-  if (head == "none") {
-    s$inputs.proj <- c(T, B, H)
-  } else {
-    s$inputs.targets <- if (head == "many_to_many_softmax") c(T, B) else B
-  }
-  for (n in c("i", "f", "g", "o", "c", "h")) s[[paste0("expected.forward.", n)]] <- c(T, B, H)
-  if (!is.null(V)) s$expected.forward.x <- c(T, B, D)
-  if (head != "none") {
-    logits <- if (head == "many_to_many_softmax") c(T, B, K) else c(B, K)
-    s$expected.forward.logits <- s$expected.backward.dlogits <- logits
-    s$expected.grads.dWy <- c(H, K)
-    s$expected.grads.dby <- K
-  }
-  for (n in c("dh", "do", "dc", "di", "df", "dg")) s[[paste0("expected.backward.", n)]] <- c(T, B, H)
-  s$expected.backward.dx <- c(T, B, D)
-  s$expected.backward.dh0 <- s$expected.backward.dc0 <- c(B, H)
-  for (p in c("E", "W", "U", "b")) {
-    if (!is.null(s[[paste0("params.", p)]])) s[[paste0("expected.grads.d", p)]] <- s[[paste0("params.", p)]]
-  }
-  lapply(s, as.integer)
-}
+shapes <- function(config) spec_shapes(config)
 
-INT_FIELDS <- c("inputs.tokens", "inputs.targets")
+ARRAY_SECTIONS <- c("params", "inputs", "layer_inputs")
 
 #' @rdname read_case
 #' @export
 parse_case <- function(raw, path = "<case>") {
-  check_top_level(raw, path)
-  config <- check_config(raw$config, path)
+  if (!is_object(raw)) input_error(path, "(top level)", "expected a JSON object")
+  if (!is.null(raw$format_version) && !identical(raw$format_version, FORMAT_VERSION)) {
+    input_error(path, "format_version", sprintf("expected %d, got %s; %s", FORMAT_VERSION,
+                                                json_repr(raw$format_version), REGENERATE_HINT))
+  }
+  validate_case(raw, path)
+  config <- raw$config
+  for (f in c("T", "B", "D", "H", "V", "K")) if (!is.null(config[[f]])) config[[f]] <- as.integer(config[[f]])
+  config <- config[c("T", "B", "D", "H", "V", "K", "head")]
+  names(config) <- c("T", "B", "D", "H", "V", "K", "head")
+  if ((config$head == "none") != is.null(config$K)) {
+    input_error(path, "config.K", "expected null exactly when config.head is 'none'")
+  }
+  if (config$head == "many_to_one_sigmoid" && config$K != 1L) {
+    input_error(path, "config.K", sprintf("expected 1 for head 'many_to_one_sigmoid', got %d", config$K))
+  }
   expect <- shapes(config)
-  case <- raw[setdiff(names(raw), c("config", "params", "inputs", "expected"))]
+  case <- raw[setdiff(names(raw), c("config", ARRAY_SECTIONS, "expected"))]
   case$config <- config
-  for (section in c("params", "inputs")) {
+  int_fields <- spec_int_fields()
+  for (section in intersect(ARRAY_SECTIONS, names(raw))) {
     case[[section]] <- list()
     for (name in names(raw[[section]])) {
       field <- paste0(section, ".", name)
       if (is.null(expect[[field]])) input_error(path, field, "not expected for this config")
       a <- as_array(path, field, raw[[section]][[name]], expect[[field]])
-      if (field %in% INT_FIELDS) a <- as_ids(path, field, a, config)
+      if (field %in% int_fields) a <- as_ids(path, field, a, config)
       case[[section]][[name]] <- a
     }
   }
-  missing <- setdiff(grep("^params\\.", names(expect), value = TRUE), paste0("params.", names(case$params)))
-  needed <- intersect(c("inputs.x", "inputs.tokens", "inputs.proj", "inputs.targets"), names(expect))
-  missing <- c(missing, setdiff(needed, paste0("inputs.", names(case$inputs))))
+  required <- spec_required(config)
+  held <- unlist(lapply(ARRAY_SECTIONS, function(s) if (length(case[[s]])) paste0(s, ".", names(case[[s]]))))
+  missing <- setdiff(required, held)
   if (length(missing)) input_error(path, missing[1], "required by config but missing")
   mask <- case$inputs$mask
   if (!is.null(mask) && !all(mask == 0 | mask == 1)) input_error(path, "inputs.mask", "expected only 0 and 1")
@@ -219,4 +200,98 @@ parse_nonfinite <- function(text, path, message) {
   raw <- tryCatch(unmark(raw), error = fail) # (deep nesting: recursion limits)
   if (!is_object(raw)) input_error(path, "(top level)", "expected a JSON object")
   raw
+}
+
+# --- JSON arrays -> R arrays of a known shape (as fixtures.py: _array(), _ints()) ---
+
+# Nested JSON lists (rows first) -> R array of the given shape, indexed like the
+# JSON. shape integer(0) is a single number.
+as_array <- function(path, field, value, shape) {
+  got <- json_shape(value, length(shape))
+  if (is.null(got)) {
+    input_error(path, field,
+                paste0("expected ", describe(shape), ", got a ragged, non-numeric or too deeply nested array"))
+  }
+  if (!identical(got, shape)) {
+    input_error(path, field, paste0("expected ", describe(shape), ", got ", describe_got(got)))
+  }
+  flat <- flatten_json(value, length(shape))
+  bad <- which(!is.finite(flat))
+  if (length(bad)) {
+    what <- if (is.nan(flat[bad[1]])) "NaN" else if (is.na(flat[bad[1]])) "null (NA)" else format(flat[bad[1]])
+    input_error(path, field, sprintf("expected finite numbers, got %s at %s%s", what, field, json_index(bad[1], shape)))
+  }
+  switch(length(shape) + 1L,
+         flat,
+         flat,
+         matrix(flat, shape[1], shape[2], byrow = TRUE),
+         aperm(array(flat, rev(shape)), 3:1))
+}
+
+# The shape of a nested list of numbers (integer(0) for a number or null), or
+# NULL when it is ragged, holds something else (a string, true/false, an
+# object) or is nested more than `depth` + 1 levels (no deep recursion on
+# hostile input).
+json_shape <- function(v, depth = 3L) {
+  if (is.null(v)) return(integer(0))
+  if (is.atomic(v)) {
+    if (!is.numeric(v) && !all(is.na(v))) return(NULL)
+    return(if (length(v) == 1L && is.null(dim(v))) integer(0) else if (is.null(dim(v))) length(v) else NULL)
+  }
+  if (!is.list(v) || !is.null(names(v)) || depth < 0L) return(NULL)
+  if (length(v) == 0L) return(0L)
+  inner <- lapply(v, json_shape, depth - 1L)
+  first <- inner[[1]]
+  if (is.null(first) || !all(vapply(inner, identical, logical(1), first))) return(NULL)
+  c(length(v), first)
+}
+
+# Numbers of a nested list of known depth, rows first; null -> NA.
+flatten_json <- function(v, depth) {
+  if (depth == 0L) return(if (is.null(v)) NA_real_ else as.numeric(v))
+  if (depth == 1L) {
+    if (is.atomic(v)) return(as.numeric(v))
+    return(vapply(v, function(e) if (is.null(e)) NA_real_ else as.numeric(e), numeric(1)))
+  }
+  unlist(lapply(v, flatten_json, depth - 1L), use.names = FALSE)
+}
+
+describe <- function(shape) {
+  switch(min(length(shape), 3L) + 1L,
+         "a number",
+         sprintf("a vector of length %d", shape),
+         sprintf("a %d x %d matrix", shape[1], shape[2]),
+         sprintf("a %s array", paste(shape, collapse = " x ")))
+}
+
+describe_got <- function(got) {
+  if (length(got) == 0L) return("a number")
+  if (length(got) == 1L) return(sprintf("length %d", got))
+  paste(got, collapse = " x ")
+}
+
+# The JSON index ([t][b][j], 0-based) of element k (1-based) in row-major order.
+json_index <- function(k, shape) {
+  if (length(shape) == 0L) return("")
+  idx <- integer(length(shape))
+  r <- k - 1L
+  for (d in rev(seq_along(shape))) {
+    idx[d] <- r %% shape[d]
+    r <- r %/% shape[d]
+  }
+  paste0("[", idx, "]", collapse = "")
+}
+
+# Token ids and class targets: integers in range, then 1-based (0/1 stays 0/1
+# for the sigmoid head's targets).
+as_ids <- function(path, field, a, config) {
+  if (!all(a == round(a))) input_error(path, field, "expected integers")
+  binary <- config$head == "many_to_one_sigmoid"
+  upper <- if (field == "inputs.tokens") config$V else if (binary) 2L else config$K
+  if (min(a) < 0 || max(a) >= upper) {
+    input_error(path, field, sprintf("expected ids in 0..%d, got values from %s to %s", upper - 1L, min(a), max(a)))
+  }
+  ids <- a
+  storage.mode(ids) <- "integer"
+  if (field == "inputs.targets" && binary) ids else ids + 1L
 }

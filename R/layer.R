@@ -5,9 +5,13 @@
 # step functions return, (B, .) matrices, in lists of T: `out$h[[t]]` here is
 # `out["h"][t]` in Python. (Stacking them into (T, B, .) arrays costs R a
 # transpose each, about as much as the arithmetic of a whole backward step
-# loop; stack_steps() does it when an array is wanted.) The parameter gradients
-# are one matrix product each, over all T * B rows, after the backward loop.
-# Three more differences from the NumPy code, all for speed in R and none
+# loop; stack_steps() does it when an array is wanted.) Each loop keeps what the
+# step function returned, one list per step, and picks the trace out of them
+# once after the loop (lapply(steps, `[[`, name)); inputs and dx are split into
+# steps with one split() (unstack_steps()), not one R call per step: at small
+# shapes an R function call costs more than the arithmetic of a step. The
+# parameter gradients are one matrix product each, over all T * B rows, after
+# the backward loop. Three more differences from the NumPy code, all for speed in R and none
 # changing a formula:
 # - x_t W + b is computed at the top of each step, as [1 | x_t] [b; W] (one
 #   product; slicing step t out of a precomputed (T * B, 4H) product costs R
@@ -77,6 +81,11 @@ lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
 #'   with `rbind()`: row `(t - 1) * B + b`; any order works if it is the same in
 #'   all three.)
 #' @return list(`dW`: `c(D, 4H)`, `dU`: `c(H, 4H)`, `db`: length `4H`).
+#' @examples
+#' x <- matrix(1:6 / 10, 3, 2)          # 3 rows (T * B), D = 2
+#' h_prev <- matrix(0, 3, 1)            # H = 1
+#' dz <- matrix(1, 3, 4)                # [di | df | dg | do]
+#' lstm_param_grads(x, h_prev, dz)$dW   # each column: the column sums of x
 #' @export
 lstm_param_grads <- function(x, h_prev, dz) {
   dW <- crossprod(x, dz)
@@ -102,6 +111,18 @@ lstm_param_grads <- function(x, h_prev, dz) {
 #' @return list(`trace`: list(`dh, do, dc, di, df, dg` (each a list of T
 #'   matrices, `c(B, H)`), `dx` (a list of T matrices, `c(B, D)`), `dh0, dc0`
 #'   (`c(B, H)`)); `grads`: list(`dW, dU, db`)).
+#' @examples
+#' T <- 5; B <- 2; D <- 3; H <- 4
+#' set.seed(1)
+#' x <- array(rnorm(T * B * D), c(T, B, D))
+#' W <- matrix(rnorm(D * 4 * H) / 2, D); U <- matrix(rnorm(H * 4 * H) / 2, H); b <- numeric(4 * H)
+#' fwd <- lstm_forward(x, W, U, b)
+#' h <- stack_steps(fwd$out$h)            # dim c(T, B, H)
+#' bwd <- lstm_backward(array(1, c(T, B, H)), fwd$cache)  # L = sum(h)
+#' # dL/dW[1, 1] by central differences agrees with the backward pass:
+#' e <- 1e-6; W2 <- W; W2[1, 1] <- W[1, 1] + e; W3 <- W; W3[1, 1] <- W[1, 1] - e
+#' loss <- function(W) sum(stack_steps(lstm_forward(x, W, U, b)$out$h))
+#' c(backward = bwd$grads$dW[1, 1], numerical = (loss(W2) - loss(W3)) / (2 * e))
 #' @seealso [lstm_forward()]
 #' @export
 lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
@@ -109,27 +130,28 @@ lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
   old <- options(matprod = "blas")
   on.exit(options(old))
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
-  trace <- list(dh = vector("list", T))
-  trace[c("do", "dc", "di", "df", "dg")] <- trace["dh"]
   dh_head <- unstack_steps(dh_head) # (B, H) each
+  dh <- steps <- vector("list", T)
   dh_next <- dc_next <- matrix(0, B, H)
   for (t in rev(seq_len(T))) {
     m <- if (is.null(cache$mask)) NULL else cache$mask[t, ]
     st <- cache$steps[[t]]
     local <- local_grads(st$i, st$f, st$g, st$o, cache$c_prev[[t]], st$tanh_c, m)
-    dh <- dh_head[[t]] + dh_next # total dL/dh_t
-    s <- step_backward(dh, dc_next, local$dh_do, local$dh_dc, local$dc_di, local$dc_df,
+    dh[[t]] <- dh_head[[t]] + dh_next # total dL/dh_t
+    s <- step_backward(dh[[t]], dc_next, local$dh_do, local$dh_dc, local$dc_di, local$dc_df,
                        local$dc_dg, st$f, cache$U, m)
-    trace$dh[[t]] <- dh
-    for (n in c("do", "dc", "di", "df", "dg")) trace[[n]][[t]] <- s[[n]]
+    steps[[t]] <- s
     dh_next <- s$dh_prev
     dc_next <- s$dc_prev
   }
+  trace <- c(list(dh = dh), lapply(c(do = "do", dc = "dc", di = "di", df = "df", dg = "dg"),
+                                   function(name) lapply(steps, `[[`, name)))
   # dz = [di | df | dg | do], (T * B, 4H), rows step by step: (t - 1) * B + b
   dz <- cbind(do.call(rbind, trace$di), do.call(rbind, trace$df), do.call(rbind, trace$dg),
               do.call(rbind, trace$do), deparse.level = 0)
   dx <- tcrossprod(dz, cache$W) # dx_t = dz_t W^T, all steps in one product
-  trace$dx <- lapply(seq_len(T), function(t) dx[(t - 1) * B + seq_len(B), , drop = FALSE])
+  dim(dx) <- c(B, T, ncol(dx))
+  trace$dx <- split_steps(aperm(dx, c(1L, 3L, 2L))) # (B, D, T) -> T matrices (B, D)
   trace$dh0 <- dh_next
   trace$dc0 <- dc_next
   grads <- param_grads(do.call(rbind, cache$x), do.call(rbind, cache$h_prev), dz)

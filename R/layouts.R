@@ -71,7 +71,7 @@ check_layout <- function(layout) {
 }
 
 # Column (or element) blocks of a from our order i, f, g, o to `order`, or back with inverse = TRUE.
-reorder_gate_columns <- function(a, order, inverse = FALSE) {
+layout_blocks <- function(a, order, inverse = FALSE) {
   n <- if (is.matrix(a)) ncol(a) else length(a)
   H <- n %/% 4
   idx <- function(k) ((k - 1) * H + 1):(k * H)
@@ -87,9 +87,9 @@ params_to_layout <- function(params, layout = "lstmparity", gate_order = "ifgo")
   order <- check_gate_order(gate_order)
   rest <- params[setdiff(names(params), c("W", "U", "b"))]
   if (is.null(params$W)) return(rest)
-  W <- reorder_gate_columns(params$W, order)
-  U <- reorder_gate_columns(params$U, order)
-  b <- reorder_gate_columns(params$b, order)
+  W <- layout_blocks(params$W, order)
+  U <- layout_blocks(params$U, order)
+  b <- layout_blocks(params$b, order)
   out <- switch(layout,
     lstmparity = list(W = W, U = U, b = b),
     pytorch = list(weight_ih = t(W), weight_hh = t(U), bias_ih = b, bias_hh = numeric(length(b))),
@@ -153,9 +153,9 @@ from_layout <- function(p, layout, gate_order, D, pytorch_bias) {
     U <- p$U
     b <- p$b
   }
-  c(list(W = reorder_gate_columns(as.matrix(W), order, inverse = TRUE),
-         U = reorder_gate_columns(as.matrix(U), order, inverse = TRUE),
-         b = reorder_gate_columns(b, order, inverse = TRUE)), rest)
+  c(list(W = layout_blocks(as.matrix(W), order, inverse = TRUE),
+         U = layout_blocks(as.matrix(U), order, inverse = TRUE),
+         b = layout_blocks(b, order, inverse = TRUE)), rest)
 }
 
 #' @rdname layouts

@@ -29,5 +29,7 @@ lstmparity_source <- function(dir = "R", envir = new.env(parent = globalenv())) 
   files <- sort(list.files(dir, pattern = "\\.[Rr]$", full.names = TRUE))
   if (!length(files)) stop(sprintf("lstmparity_source(): no .R files in '%s'", dir))
   for (f in files) sys.source(f, envir = envir, keep.source = FALSE)
+  # the files the package ships in inst/ (spec/tensors.json, schema/case.schema.json): the checkout's
+  assign("LSTMPARITY_INST", normalizePath(file.path(dir, "..", "inst"), mustWork = FALSE), envir = envir)
   envir
 }

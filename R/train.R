@@ -12,7 +12,9 @@
 #' @param shuffle shuffle the training set every epoch.
 #' @param patience `NULL` or epochs without a better held-out loss before stopping.
 #' @param restore_best when early stopping fires, return the best parameters.
-#' @param progress show a [utils::txtProgressBar()] with the running loss and accuracy.
+#' @param progress show progress: on a terminal (`interactive()` or `isatty(stdout())`)
+#'   a [utils::txtProgressBar()] with the running loss and accuracy, otherwise one
+#'   line per epoch; `FALSE`: nothing.
 #' @return a list of the options.
 #' @export
 train_options <- function(epochs = 10, batch_size = 32, optimizer = list(name = "adam", lr = 0.01),
@@ -134,6 +136,9 @@ end_epoch <- function(state, config, valid, opts, rng_after, seconds) {
 #' @export
 train_model <- function(params, config, train_set, valid_set = NULL, opts = train_options(),
                         state = NULL) {
+  check_options(opts)
+  check_dataset(train_set, config, "train_set")
+  if (!is.null(valid_set)) check_dataset(valid_set, config, "valid_set")
   if (is.null(state)) state <- new_train_state(params, opts$seed)
   n <- length(train_set$tokens)
   n_batches <- ceiling(n / opts$batch_size)
@@ -151,6 +156,7 @@ train_model <- function(params, config, train_set, valid_set = NULL, opts = trai
       }
       state <- end_epoch(state, config, valid_set, opts, sh$state, proc.time()[["elapsed"]] - start)
       committed <- state
+      progress_epoch(bar, state, opts$epochs)
     }
     FALSE
   }, interrupt = function(e) TRUE)
@@ -165,11 +171,14 @@ history_frame <- function(rows) {
   do.call(rbind, lapply(rows, as.data.frame))
 }
 
-# txtProgressBar over all steps; the running loss and accuracy follow the bar
+# On a terminal: txtProgressBar over all steps; the running loss and accuracy follow the bar
 # (written whenever the bar is redrawn, fixed width so each write covers the last).
+# Elsewhere (a log file, knitr): one line per epoch.
 progress_start <- function(opts, n_batches, state) {
   if (!isTRUE(opts$progress)) return(NULL)
   env <- new.env()
+  env$terminal <- interactive() || isatty(stdout())
+  if (!env$terminal) return(env)
   env$total <- opts$epochs * n_batches
   env$n_batches <- n_batches
   env$pc <- -1
@@ -178,7 +187,7 @@ progress_start <- function(opts, n_batches, state) {
 }
 
 progress_update <- function(env, state) {
-  if (is.null(env)) return(invisible())
+  if (is.null(env) || !env$terminal) return(invisible())
   value <- state$epoch * env$n_batches + state$batch
   utils::setTxtProgressBar(env$bar, value)
   pc <- round(100 * value / env$total) + 1000 * round(40 * value / env$total) # redrawn when either changes
@@ -190,6 +199,16 @@ progress_update <- function(env, state) {
   }
 }
 
+progress_epoch <- function(env, state, epochs) {
+  if (is.null(env) || env$terminal) return(invisible())
+  row <- state$history[[length(state$history)]]
+  line <- sprintf("epoch %d/%d  loss %.4f  acc %.3f", row$epoch, epochs, row$loss, row$accuracy)
+  if (!is.null(row$valid_loss)) {
+    line <- sprintf("%s  valid_loss %.4f  valid_acc %.3f", line, row$valid_loss, row$valid_accuracy)
+  }
+  cat(sprintf("%s  %.2fs\n", line, row$seconds))
+}
+
 progress_close <- function(env) {
-  if (!is.null(env)) close(env$bar)
+  if (!is.null(env) && env$terminal) close(env$bar)
 }

@@ -4,7 +4,8 @@ included) run as a fresh process, as `make conform` runs it.
     .venv/bin/python bench/bench_conform.py [--repeat 5] [-- extra conform arguments]
 
 Prints every run's wall time and CPU time (user + sys of the child), then the
-median and the best. Target: <= 10 s wall on the project's 2-core machine.
+median and the best. Target: <= 5 s wall on the project's 2-core machine (each implementation in its
+own worker process, R start-up included).
 """
 
 from __future__ import annotations

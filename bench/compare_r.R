@@ -27,11 +27,20 @@ compare_main <- function(args) {
   names(runs) <- c(dirs, "floor")
   for (run in runs) run(3) # warm-up (R byte-compiles in the first calls)
   rounds <- 12L
-  ms <- matrix(NA_real_, rounds, length(runs), dimnames = list(NULL, names(runs)))
-  for (r in seq_len(rounds)) for (j in seq_along(runs)) ms[r, j] <- runs[[j]](5)[1] / 5 * 1000
-  cat(sprintf("B=%d T=%d D=%d H=%d, %d rounds of 5 passes, ms per forward + backward:\n", B, T, D, H, rounds))
-  cat(sprintf("  %-40s median %7.1f   min %7.1f\n", names(runs), apply(ms, 2, stats::median), apply(ms, 2, min)),
-      sep = "")
+  ms <- cpu <- matrix(NA_real_, rounds, length(runs), dimnames = list(NULL, names(runs)))
+  for (r in seq_len(rounds)) {
+    for (j in seq_along(runs)) {
+      tm <- runs[[j]](5) / 5 * 1000
+      ms[r, j] <- tm[1]
+      cpu[r, j] <- tm[2]
+    }
+  }
+  cat(sprintf("B=%d T=%d D=%d H=%d, %d rounds of 5 passes, ms per forward + backward (wall; CPU of all threads):\n",
+              B, T, D, H, rounds))
+  med <- apply(ms, 2, stats::median)
+  cat(sprintf("  %-40s median %7.1f   min %7.1f   x floor %5.2f   CPU median %7.1f (x floor %5.2f)\n", names(runs),
+              med, apply(ms, 2, min), med / med[["floor"]], apply(cpu, 2, stats::median),
+              apply(cpu, 2, stats::median) / stats::median(cpu[, "floor"])), sep = "")
 }
 
 if (sys.nframe() == 0L) compare_main(commandArgs(trailingOnly = TRUE))

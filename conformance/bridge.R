@@ -32,6 +32,11 @@ conform_source <- function(files, parent) {
 # functions (layouts, record()): keep.source = TRUE so errors show file:line,
 # chdir = TRUE so source("my_lstm.R") next to it works. Never raises.
 conform_source_adapter <- function(file, parent) {
+  if (!"lstmparity" %in% search()) {  # as library(lstmparity) would: code the adapter source()s sees it too
+    attach(parent, name = "lstmparity", warn.conflicts = FALSE)
+  }
+  old <- options(keep.source = TRUE)  # also for files the adapter source()s
+  on.exit(options(old))
   env <- new.env(parent = parent)
   got <- conform_call(function(f) sys.source(f, envir = env, chdir = TRUE, keep.source = TRUE), file, Inf)
   if (!got$ok) return(got)
@@ -105,7 +110,8 @@ conform_adapter_case <- function(impl, case, layer_only, layout, gate_order) {
 conform_run_adapter <- function(impl, fn, case, layer_only, layout, gate_order, step_base, limit) {
   conform_call(function(case) {
     case <- conform_adapter_case(impl, case, layer_only, layout, gate_order)
-    conform_unrecord(impl, fn(case), step_base)
+    result <- fn(case)
+    conform_unrecord(impl, result, step_base)
   }, case, limit)
 }
 

@@ -5,7 +5,7 @@ a hang is reported against it and the case, and the others carry on.
 
 Exit status: 0 every implementation compared something on every case it did
 not declare unsupported, and all of it agreed (with --mutants: every mutant is
-localised); 1 a divergence, a case where nothing was compared, or a failing
+localised and diagnosed); 1 a divergence, a case where nothing was compared, or a failing
 implementation (error, crash, timeout); 2 bad input (unreadable or invalid
 fixture, unusable adapter or declaration, R or rpy2 missing), with a one-line
 message saying what to do. --report is written in every case.
@@ -53,6 +53,9 @@ def main(args: argparse.Namespace) -> int:
         print(f"lstmparity conform: {err}", file=sys.stderr)
         _write_failed_report(args, str(err), start)
         return 2
+    except Exception as err:  # a fault of the runner itself: still leave a report saying so
+        _write_failed_report(args, f"the runner failed: {type(err).__name__}: {err}", start)
+        raise
     if args.time:
         print(f"wall time: {time.perf_counter() - start:.2f} s (fixtures read, R started, every case run)")
     return code
@@ -60,14 +63,16 @@ def main(args: argparse.Namespace) -> int:
 
 def _suite(args: argparse.Namespace, start: float) -> int:
     from . import text
-    from .impls import make_impls
+    from .impls import ready_impls, start_impls
     from .runner import coverage, exit_code, load_fixture, run_suite, select_paths
 
     specs = args.impl or DEFAULT_IMPLS
     paths = select_paths(Path(args.fixtures), args.case)
-    impls = make_impls(specs, args.mutant, timeout=max(args.timeout, 30.0))
+    impls = start_impls(specs, args.mutant)
     try:
-        outcomes = run_suite([load_fixture(p) for p in paths], impls, args.timeout)
+        fixtures = [load_fixture(p) for p in paths]  # while the workers start
+        ready_impls(impls, timeout=max(args.timeout, 30.0))
+        outcomes = run_suite(fixtures, impls, args.timeout)
     finally:
         for impl in impls:
             getattr(impl, "close", lambda: None)()
@@ -95,7 +100,7 @@ def _mutants(args: argparse.Namespace, start: float) -> int:
     names = [args.mutant] if args.mutant else None
     results = score.run_catalogue(langs, Path(args.fixtures), args.timeout, names)
     print(score.render(results))
-    code = 0 if all(r.localised for r in results) else 1
+    code = 0 if all(r.localised and r.diagnosed for r in results) else 1
     meta = {"fixtures_dir": str(args.fixtures), "implementations": langs, "mutant": None, "exit_code": code,
             "seconds": round(time.perf_counter() - start, 3)}
     _write_outputs(args, [r.outcome for r in results], meta, score.to_json(results))

@@ -8,7 +8,16 @@ words which earlier tensors still agree, and classifies the divergence:
 * ``sequence`` — a tensor of the whole sequence (logits, loss, dlogits, dh0, dc0);
 * ``accumulation`` — a parameter gradient whose per-step intermediates all agree
   (the sum over steps is wrong, not any step);
+* ``gradient`` — a parameter gradient where per-step tensors were not provided
+  (a step may be to blame: the wrong gate blocks say which gates);
 * ``optimizer`` — an update (clipping or optimiser) whose gradients all agree.
+
+Besides the first tensor it gives the whole picture at that place: every tensor
+diverging at the same step (:attr:`Comparison.same_step`), whether the next step
+in the trace still agrees (:attr:`Comparison.next_step`), and for tensors whose
+last axis holds the gate blocks side by side (``dW``, ``dU``, ``db`` and the
+parameters ``W``, ``U``, ``b``: width ``n_gates * H``) the gate and unit of the
+worst element and which gate blocks are wrong.
 """
 
 from __future__ import annotations
@@ -17,9 +26,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from lstmparity.spec import DEFAULT_CELL, spec
+from lstmparity.spec import rows as spec_rows
 from lstmparity.trace import Entry, agree, lookup, trace_order
 
 PHASES = ("forward", "backward", "grads", "optimizer")
+# from spec/tensors.json: the gate blocks of each cell, in order, and the tensors whose last axis holds them (GH)
+GATES = {cell: tuple(v["gates"]) for cell, v in spec()["cells"].items()}
+GATED = {r["name"] for r in spec_rows() if r["dims"] and r["dims"][-1] == "GH"}
+
+
+def gate_names(cell: str | None = None) -> tuple[str, ...]:
+    """The gate names of a cell type (the default cell when absent), in the order of their column blocks; () for a
+    cell the spec does not list."""
+    return GATES.get(cell or DEFAULT_CELL, ())
+
+
+def gate_unit(column: int, H: int, gates: tuple[str, ...]) -> str:
+    """Column of a gate-blocked axis in words: 6 -> 'gate f, unit 2' (H = 4, gates i, f, g, o)."""
+    k, unit = divmod(column, H)
+    return f"gate {gates[k]}, unit {unit}" if k < len(gates) else f"block {k}, unit {unit}"
+
+
+def wrong_blocks(actual: np.ndarray, expected: np.ndarray, H: int, gates: tuple[str, ...],
+                 rtol: float, atol: float) -> tuple[str, ...]:
+    """The gate blocks (H-wide slices of the last axis) that break the agreement rule on their own."""
+    names = []
+    for k, name in enumerate(gates):
+        block = (..., slice(k * H, (k + 1) * H))
+        if not agree(actual[block], expected[block], rtol, atol).ok:
+            names.append(name)
+    return tuple(names)
 
 
 @dataclass(frozen=True)
@@ -36,6 +73,8 @@ class Check:
     actual: float | None = None
     rel: float | None = None  # |a - e| / |e| at the worst element
     note: str = ""
+    gate: str = ""  # for a gate-blocked tensor: where the worst element is, e.g. "gate f, unit 2"
+    blocks: tuple[str, ...] = ()  # for a gate-blocked tensor: the gate blocks that diverge
 
 
 @dataclass
@@ -45,13 +84,17 @@ class Comparison:
     kind: str | None = None
     agreeing: str = ""
     not_provided: list[str] = field(default_factory=list)
+    same_step: list[Check] = field(default_factory=list)  # every check diverging where the first does
+    next_step: str = ""  # in words: does the next step in the trace still agree?
+    result: Any = field(default=None, repr=False)  # what was compared (kept for the diagnosis)
+    diagnosis: Any = field(default=None, repr=False)  # conformance.diagnose.Diagnosis, once made
 
     @property
     def ok(self) -> bool:
         return self.first is None
 
 
-def _fetch(result: Any, entry: Entry, whole_expected: Any) -> tuple[Any, str]:
+def fetch_actual(result: Any, entry: Entry, whole_expected: Any) -> tuple[Any, str]:
     """The actual value of one entry, or (None, reason) when absent or misshapen."""
     try:
         whole = lookup(result, Entry(entry.phase, None, entry.name) if entry.phase != "optimizer" else entry)
@@ -68,11 +111,12 @@ def _fetch(result: Any, entry: Entry, whole_expected: Any) -> tuple[Any, str]:
     return a, ""
 
 
-def check_entry(result: Any, expected: dict, entry: Entry, rtol: float, atol: float) -> Check:
+def check_entry(result: Any, expected: dict, entry: Entry, rtol: float, atol: float,
+                gates: tuple[str, ...] = GATES[DEFAULT_CELL]) -> Check:
     """Compare one trace entry with the agreement rule of fixtures/README.md."""
     whole_e = lookup(expected, Entry(entry.phase, None, entry.name) if entry.phase != "optimizer" else entry)
     try:
-        actual, why = _fetch(result, entry, whole_e)
+        actual, why = fetch_actual(result, entry, whole_e)
     except (ValueError, TypeError) as err:  # not numeric
         actual, why = None, f"not a numeric array ({err})"
     if actual is None:
@@ -82,21 +126,67 @@ def check_entry(result: Any, expected: dict, entry: Entry, rtol: float, atol: fl
     top = float(np.max(np.abs(e), initial=0.0))
     scaled = ag.max_abs / top if top else (0.0 if ag.max_abs == 0 else float("inf"))
     note = "NaN in the result" if np.isnan(ag.actual) else ""
+    gate, blocks = "", ()
+    H = np.shape(expected["forward"]["h"])[-1]
+    e = np.asarray(e, dtype=float)
+    if not ag.ok and entry.name in GATED and e.ndim and e.shape[-1] == len(gates) * H and len(gates) > 1:
+        gate = gate_unit(ag.worst[-1], H, gates)
+        blocks = wrong_blocks(np.asarray(actual, dtype=float), e, H, gates, rtol, atol)
     return Check(entry, "agree" if ag.ok else "diverge", ag.max_abs, ag.bound, scaled, ag.worst,
-                 ag.expected, ag.actual, ag.rel, note)
+                 ag.expected, ag.actual, ag.rel, note, gate, blocks)
 
 
-def compare(result: Any, expected: dict, tolerance: dict) -> Comparison:
-    """Check every tensor of ``expected`` in trace order against ``result`` (shaped like it)."""
+def compare(result: Any, expected: dict, tolerance: dict, gates: tuple[str, ...] = GATES[DEFAULT_CELL]) -> Comparison:
+    """Check every tensor of ``expected`` in trace order against ``result`` (shaped like it).
+
+    ``gates``: the gate names of the cell, in the order of the column blocks of W, U, b.
+    """
     rtol, atol = tolerance["rtol"], tolerance["atol"]
-    checks = [check_entry(result, expected, e, rtol, atol) for e in trace_order(expected)]
-    out = Comparison(checks, not_provided=_missing(checks))
+    checks = [check_entry(result, expected, e, rtol, atol, gates) for e in trace_order(expected)]
+    out = Comparison(checks, not_provided=_missing(checks), result=result)
     bad = [k for k, c in enumerate(checks) if c.status in ("diverge", "shape")]
     if bad:
         out.first = checks[bad[0]]
         out.kind = _kind(checks, bad[0])
         out.agreeing = agreeing_summary(checks, bad[0])
+        out.same_step = [checks[k] for k in bad if _place(checks[k].entry) == _place(out.first.entry)]
+        out.next_step = next_step_summary(checks, bad[0])
     return out
+
+
+def _place(entry: Entry) -> tuple[str, int | None]:
+    """Where an entry is computed: (phase, step); whole-sequence tensors of a phase share one place."""
+    return entry.phase, entry.step
+
+
+def _bad(c: Check) -> bool:
+    return c.status in ("diverge", "shape")
+
+
+def next_step_summary(checks: list[Check], k: int) -> str:
+    """After the first divergence: does the next step in the trace still agree, or is everything downstream wrong?
+
+    'the next step in the trace, t=2, agrees: only t=3 is wrong' /
+    'the next step in the trace, t=2, diverges too (dh, do, dc): the error propagates; 40 of 41 later tensors diverge'.
+    """
+    first = checks[k].entry
+    per_step = first.step is not None and first.phase != "grads"
+    later = [c for c in checks[k + 1:] if c.status != "missing" and not (per_step and _place(c.entry) == _place(first))]
+    n_bad = sum(_bad(c) for c in later)
+    tail = f"{n_bad} of {len(later)} later tensors diverge" if later else "nothing is compared after it"
+    if not per_step:
+        return tail
+    nxt = [c for c in later if c.entry.phase == first.phase and c.entry.step is not None]
+    if not nxt:
+        return f"no later step in {first.phase}; {tail}"
+    step = nxt[0].entry.step
+    at_next = [c for c in nxt if c.entry.step == step]
+    word = "update" if first.phase == "optimizer" else "t"
+    wrong = [c.entry.name for c in at_next if _bad(c)]
+    if not wrong:
+        return f"the next step in the trace, {word}={step}, agrees: only {word}={first.step} is wrong; {tail}"
+    return (f"the next step in the trace, {word}={step}, diverges too ({', '.join(wrong)}): "
+            f"the error propagates; {tail}")
 
 
 def _missing(checks: list[Check]) -> list[str]:
@@ -108,7 +198,8 @@ def _missing(checks: list[Check]) -> list[str]:
 def _kind(checks: list[Check], k: int) -> str:
     entry = checks[k].entry
     if entry.phase == "grads":
-        return "accumulation"
+        steps_missing = any(c.status == "missing" for c in checks if c.entry.phase == "backward")
+        return "gradient" if steps_missing else "accumulation"
     if entry.phase == "optimizer":
         return "optimizer"
     return "sequence" if entry.step is None else "step"

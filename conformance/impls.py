@@ -136,8 +136,15 @@ def make_impls(specs: list[str], mutant: str | None = None, rsession: Any = None
     invalid. ``rsession`` (an RSession) instead runs ``python``/``r`` in this
     process: only for our own trusted code (the mutation catalogue).
     """
+    if rsession is not None:
+        check_specs(specs, mutant)
+        return [_in_process(spec, mutant, rsession) for spec in specs]
+    return ready_impls(start_impls(specs, mutant), timeout)
+
+
+def check_specs(specs: list[str], mutant: str | None) -> None:
+    """BadInput for an unknown --impl or --mutant, or an adapter file that does not exist."""
     from . import mutants
-    from .declare import validate_declares
 
     if mutant and mutant not in mutants.PYTHON:
         raise BadInput(f"--mutant {mutant}: no such mutant; known: {', '.join(mutants.PYTHON)}")
@@ -148,14 +155,24 @@ def make_impls(specs: list[str], mutant: str | None = None, rsession: Any = None
             raise BadInput(f"--impl {spec}: unknown; use python, r, r:path/file.R or py:module:function")
         if spec.startswith("r:") and not Path(spec[2:]).is_file():
             raise BadInput(f"--impl {spec}: no file {spec[2:]}")
-    if rsession is not None:
-        return [_in_process(spec, mutant, rsession) for spec in specs]
+
+
+def start_impls(specs: list[str], mutant: str | None = None) -> list[Any]:
+    """Start one worker per implementation, without waiting for them (see :func:`ready_impls`)."""
     from .isolation import WorkerImpl
 
+    check_specs(specs, mutant)
     workers = [WorkerImpl(_absolute(spec), mutant, name=f"{spec}+{mutant}" if mutant else spec) for spec in specs]
+    for w in workers:
+        w.start()
+    return workers
+
+
+def ready_impls(workers: list[Any], timeout: float = 60.0) -> list[Any]:
+    """Wait until every worker has loaded its implementation and validate its declaration; BadInput if one fails."""
+    from .declare import validate_declares
+
     try:
-        for w in workers:
-            w.start()
         for w in workers:
             w.ready(timeout)
             lang = "r" if w.spec == "r" or w.spec.startswith("r:") else "python"

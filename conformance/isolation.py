@@ -39,6 +39,7 @@ from .worker import clip_text
 
 MAX_RESULT_BYTES = 256 * 2**20  # an answer above this ends the worker (the biggest fixture's result is < 2 MB)
 TAIL_BYTES = 2000  # "last output" kept from the worker's stdout and stderr
+START_SECONDS = 30.0  # time allowed to (re)start a worker and load its implementation (R takes ~1 s idle)
 REPO = Path(__file__).resolve().parents[1]
 
 ALLOWED = {  # what a worker's answer may build: numpy arrays and their dtypes, nothing else
@@ -175,7 +176,10 @@ class WorkerImpl:
             shutil.rmtree(self.home, ignore_errors=True)
 
     def __del__(self) -> None:
-        self.close()
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001, S110 - at interpreter exit, modules may already be gone
+            pass
 
     # -- one case -------------------------------------------------------------
     def submit(self, path: Path, case: dict | None, timeout: float) -> None:
@@ -184,7 +188,7 @@ class WorkerImpl:
             self.stop()
             self.start()
             try:
-                self.ready(timeout)
+                self.ready(max(timeout, START_SECONDS))
             except BadInput as err:
                 self.stop()
                 raise AdapterError(f"the worker could not be restarted: {err}") from err

@@ -1,4 +1,8 @@
-"""Heatmap of the relative error of every per-step tensor (rows) at every time step (columns)."""
+"""Heatmap of the relative error of every per-step tensor (rows) at every time step (columns).
+
+The tensors diverging at the first divergent step are outlined (the first one in
+cyan, the others at that step in white), and the title carries the diagnosis.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from lstmparity.trace import BACKWARD_STEP, FORWARD_STEP
 
+from .diagnose import diagnosis_of
 from .runner import Outcome
 from .text import where
 
@@ -47,14 +52,25 @@ def heatmap(o: Outcome, path: Path) -> None:
     fig.colorbar(im, ax=ax, label=f"log10 max|a-e| / max|e| (rtol {tol:g})" if tol else "log10 rel. error")
     first = o.comparison.first
     title = f"{o.impl} / {o.fixture.name}\n" + (f"first divergence at {where(first)}" if first else "all agree")
-    if first is not None and first.entry.step is not None and first.entry.phase in ("forward", "backward"):
-        row = labels.index(f"{first.entry.phase} {first.entry.name}")
-        ax.add_patch(matplotlib.patches.Rectangle((first.entry.step - 0.5, row - 0.5), 1, 1, fill=False,
-                                                  edgecolor="cyan", linewidth=2))
+    d = diagnosis_of(o)
+    if d is not None:
+        title += f"\n{d.headline}"
+    for c in marked(o):
+        row = labels.index(f"{c.entry.phase} {c.entry.name}")
+        ax.add_patch(matplotlib.patches.Rectangle((c.entry.step - 0.5, row - 0.5), 1, 1, fill=False,
+                                                  edgecolor="cyan" if c is first else "white", linewidth=2))
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def marked(o: Outcome) -> list:
+    """The checks outlined on the heatmap: every per-step tensor diverging at the first divergent step."""
+    c = o.comparison
+    if c is None or c.first is None:
+        return []
+    return [k for k in c.same_step if k.entry.step is not None and k.entry.phase in ("forward", "backward")]
 
 
 def pick(outcomes: list[Outcome], impl: str | None, case: str | None) -> Outcome | None:

@@ -113,7 +113,7 @@ class RSession:
             msg = str(got.rx2("message")[0])
             if "elapsed time limit" in msg:
                 raise AdapterError(f"timed out after {timeout:g} s (R stopped it: {msg})")
-            raise AdapterError(f"R error: {msg}")
+            raise AdapterError(msg if msg.startswith("R error") else f"R error: {msg}")
         return to_py(got.rx2("value"))
 
     def mutant_fn(self, name: str) -> Any:

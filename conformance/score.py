@@ -1,7 +1,8 @@
 """Run the mutation catalogue: every mutant, in each language, on its fixture.
 
 A mutant is **localised** when the runner's first divergence is exactly the
-phase, tensor and step the catalogue records for it.
+phase, tensor and step the catalogue records for it, and **diagnosed** when the
+best tested explanation of that divergence (:mod:`conformance.diagnose`) names it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .diagnose import diagnosis_of
 from .impls import make_impls
 from .mutants import Mutant, catalogue
 from .runner import Fixture, Outcome, load_fixture, run_one
@@ -34,6 +36,16 @@ class MutantResult:
         f = self.outcome.comparison.first if self.outcome.comparison else None
         m = self.mutant
         return f is not None and (f.entry.phase, f.entry.name, f.entry.step) == (m.phase, m.tensor, m.step)
+
+    @property
+    def diagnosis(self) -> str:
+        d = diagnosis_of(self.outcome)
+        return d.headline if d else "-"
+
+    @property
+    def diagnosed(self) -> bool:
+        d = diagnosis_of(self.outcome)
+        return d is not None and d.best is not None and d.best.name == self.mutant.name
 
 
 def expected_where(m: Mutant) -> str:
@@ -68,21 +80,30 @@ def render(results: list[MutantResult]) -> str:
     for m in dict.fromkeys(r.mutant for r in results):
         mine = {r.lang: r for r in results if r.mutant == m}
         rows.append([m.name, m.fixture, expected_where(m),
-                     *(("ok" if mine[lang].localised else f"MISSED ({mine[lang].found})") for lang in langs)])
+                     *(_cell(mine[lang]) for lang in langs)])
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append("")
-    lines += [f"localised {score(results, lang)} ({lang})" for lang in langs]
+    lines += [f"{lang}: localised {score(results, lang)}, diagnosed {score(results, lang, 'diagnosed')}"
+              for lang in langs]
     return "\n".join(lines)
 
 
-def score(results: list[MutantResult], lang: str) -> str:
+def _cell(r: MutantResult) -> str:
+    where_ = "localised" if r.localised else f"MISSED ({r.found})"
+    what = "diagnosed" if r.diagnosed else f"NOT DIAGNOSED ({r.diagnosis})"
+    return f"{where_}, {what}"
+
+
+def score(results: list[MutantResult], lang: str, what: str = "localised") -> str:
+    """'n / N': how many of the language's mutants are localised (or diagnosed)."""
     mine = [r for r in results if r.lang == lang]
-    return f"{sum(r.localised for r in mine)} / {len(mine)}"
+    return f"{sum(getattr(r, what) for r in mine)} / {len(mine)}"
 
 
 def to_json(results: list[MutantResult]) -> list[dict]:
     return [{"mutant": r.mutant.name, "language": r.lang, "fixture": r.mutant.fixture,
              "expected": {"phase": r.mutant.phase, "tensor": r.mutant.tensor, "step": r.mutant.step},
-             "found": r.found, "localised": r.localised} for r in results]
+             "found": r.found, "localised": r.localised, "diagnosed": r.diagnosed, "diagnosis": r.diagnosis}
+            for r in results]

@@ -67,7 +67,8 @@ def plain(value: Any, depth: int = 0) -> Any:
 
 def user_traceback(err: BaseException, limit: int = 6) -> str:
     """The last frames of the traceback outside the runner's own files: 'file:line in function: code'."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.startswith(str(HERE))]
+    runner = {str(HERE / f) for f in ("worker.py", "impls.py", "declare.py", "rbridge.py")}
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename not in runner]
     lines = [f"  {f.filename}:{f.lineno} in {f.name}: {(f.line or '').strip()}" for f in frames[-limit:]]
     return ("\n" + "\n".join(lines)) if lines else ""
 

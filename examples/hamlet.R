@@ -1,9 +1,14 @@
 # Demo 1 in R: the character model on the Hamlet passage.
-#   Rscript examples/hamlet.R [epochs]        (from the repository root)
+#   Rscript examples/hamlet.R [epochs]        (from the repository root, or anywhere with the package installed)
 # Prints greedy next-character accuracy and ms/epoch; writes out/hamlet_r.json and out/hamlet_r.png.
 
-source("R/source.R")
-lp <- lstmparity_source("R")
+# From a checkout: the R/ sources; elsewhere: the installed package.
+if (file.exists("R/source.R")) {
+  source("R/source.R")
+  lp <- lstmparity_source("R")
+} else {
+  lp <- asNamespace("lstmparity")
+}
 args <- commandArgs(trailingOnly = TRUE)
 epochs <- if (length(args)) as.integer(args[1]) else 1000L
 s <- lp$train_hamlet(epochs = epochs, progress = interactive() || isatty(stdout()))

@@ -1,4 +1,4 @@
-# Regenerate fixtures/data/reuters_acq_crude.json from the Reuters-21578 documents
+# Regenerate inst/extdata/reuters_acq_crude.json from the Reuters-21578 documents
 # that Debian's r-cran-tm ships (data(acq): 50 documents, data(crude): 20).
 #
 #   Rscript examples/make_reuters_data.R [out.json]
@@ -12,7 +12,7 @@
 
 suppressMessages(library(tm))
 out <- commandArgs(trailingOnly = TRUE)
-out <- if (length(out)) out[1] else "fixtures/data/reuters_acq_crude.json"
+out <- if (length(out)) out[1] else "inst/extdata/reuters_acq_crude.json"
 
 corpus_docs <- function(corpus, topic, label) {
   docs <- lapply(corpus, function(d) {

@@ -1,10 +1,16 @@
 # The vanishing-gradient picture in R: ||dL/dh_t|| against the distance from the loss.
-#   Rscript examples/vanishing_gradients.R [out.png]      (from the repository root)
+#   Rscript examples/vanishing_gradients.R [out.png]
+#   (from the repository root, or anywhere with the package installed)
 # Same set-up as examples/vanishing_gradients.py (R's random numbers, so other values):
 # the LSTM's forget gate, then RNN, GRU and LSTM on the first-token task (docs/cells.md).
 
-source("R/source.R")
-lp <- lstmparity_source("R")
+# From a checkout: the R/ sources; elsewhere: the installed package.
+if (file.exists("R/source.R")) {
+  source("R/source.R")
+  lp <- lstmparity_source("R")
+} else {
+  lp <- asNamespace("lstmparity")
+}
 T <- 200; B <- 4; D <- 8; H <- 16
 config <- list(D = D, H = H, V = NULL, K = 1, head = "many_to_one_sigmoid")
 set.seed(0)

@@ -1,25 +1,33 @@
-"""The mutation catalogue: named backprop bugs, each in Python (here) and in R (``*.R`` next to this file).
+"""The mutation catalogue: named backprop bugs, each in Python (``*.py`` here) and in R (``*.R`` next to this file).
 
 A mutant is the reference run with one building block of ``Ops`` (Python) or
-``reference_ops()`` (R) swapped for a buggy copy. ``catalogue.json`` records,
-for each: a description, where the bug is seen, the fixture to run it on and
-where the runner must first see it (phase, tensor, step).
+``reference_ops()`` (R) swapped for a buggy copy. ``catalogue.json`` is the one
+place a mutant is registered: for each, a description, where the bug is seen,
+the fixture to run it on, where the runner must first see it (phase, tensor,
+step), how it is diagnosed, and under ``ops`` the replacement function of each
+block in each language. Python builds its Ops here from ``ops.python``, R in
+``ops.R`` from ``ops.r``:
+
+* ``"backward.tanh_on_cell_grad"`` (Python: module.function; R: function): the block itself;
+* ``"blocks.clip_per_step(case)"``: a factory called once per run with the case,
+  returning the blocks by name (for blocks that need what their signature does
+  not carry, or that share state with another block).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from lstmparity.model import REFERENCE_OPS, Ops
 
-from . import backward as bw
-from . import blocks
-from . import forward as fw
-
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
+FACTORY = "(case)"  # a reference ending in this is a factory of blocks, called with the case
 
 
 @dataclass(frozen=True)
@@ -32,53 +40,38 @@ class Mutant:
     phase: str  # where the runner must first see it
     tensor: str
     step: int | None
+    ops: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)  # language -> block -> function
 
 
 def catalogue() -> dict[str, Mutant]:
     """Every mutant of catalogue.json, by name, in catalogue order."""
     rows = json.loads(CATALOGUE_PATH.read_text("utf-8"))["mutants"]
-    return {r["name"]: Mutant(r["name"], r["description"], r["where_seen"], r["fixture"], tuple(r["blocks"]),
-                              r["first"]["phase"], r["first"]["tensor"], r["first"]["step"]) for r in rows}
+    return {r["name"]: Mutant(r["name"], r["description"], r["where_seen"], r["fixture"], tuple(r["ops"]["python"]),
+                              r["first"]["phase"], r["first"]["tensor"], r["first"]["step"], r["ops"])
+            for r in rows}
 
 
-def _weight_grads_from_h_t(case: dict) -> Ops:
-    step_forward, param_grads = blocks.weight_grads_from_h_t(case["config"]["T"])
-    return replace(REFERENCE_OPS, step_forward=step_forward, param_grads=param_grads)
+def resolve(reference: str) -> Callable:
+    """'backward.tanh_on_cell_grad' -> that function of conformance.mutants.backward (a trailing '(case)' ignored)."""
+    module, _, name = reference.removesuffix(FACTORY).rpartition(".")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
-def _clip_per_step(case: dict) -> Ops:
-    T, B = case["config"]["T"], case["config"]["B"]
-    param_grads, clip = blocks.clip_per_step(case.get("clip") or {}, T, B)
-    return replace(REFERENCE_OPS, param_grads=param_grads, clip_grads=clip)
+def build_ops(m: Mutant, case: dict) -> Ops:
+    """The reference Ops with the mutant's Python blocks swapped in, for one run of ``case``."""
+    made: dict[str, Any] = {}  # factory -> the blocks it made for this run (called once)
+    swapped = {}
+    for block, reference in m.ops["python"].items():
+        if reference.endswith(FACTORY):
+            if reference not in made:
+                made[reference] = resolve(reference)(case)
+            swapped[block] = made[reference][block]
+        else:
+            swapped[block] = resolve(reference)
+    return replace(REFERENCE_OPS, **swapped)
 
 
-def _sigmoid_grad_on_preactivation(case: dict) -> Ops:
-    z_seen: list = []  # z of every step of the current forward pass
-    return replace(REFERENCE_OPS, step_forward=fw.recording_z(case["config"]["T"], z_seen),
-                   local_grads=bw.sigmoid_grad_on_preactivation(z_seen))
-
-
-def _swap(**blocks_: Callable) -> Callable[[dict], Ops]:
-    return lambda case: replace(REFERENCE_OPS, **blocks_)
-
-
-PYTHON: dict[str, Callable[[dict], Ops]] = {
-    "tanh_on_cell_grad": _swap(step_backward=bw.tanh_on_cell_grad),
-    "matmul_for_elementwise": _swap(step_backward=bw.matmul_for_elementwise),
-    "carry_without_forget_gate": _swap(step_backward=bw.carry_without_forget_gate),
-    "next_cell_grad_dropped": _swap(step_backward=bw.next_cell_grad_dropped),
-    "sigmoid_grad_on_preactivation": _sigmoid_grad_on_preactivation,
-    "cell_state_for_previous": _swap(local_grads=bw.cell_state_for_previous),
-    "weight_grads_from_h_t": _weight_grads_from_h_t,
-    "tanh_prime_dropped": _swap(local_grads=bw.tanh_prime_dropped),
-    "gates_swapped": _swap(step_forward=fw.gates_swapped),
-    "clip_per_step": _clip_per_step,
-    "adam_no_bias_correction": _swap(optimizer_step=blocks.optimizer_step_no_bias_correction),
-    "label_at_every_step": _swap(head_forward=blocks.head_forward_every_step,
-                                 head_backward=blocks.label_at_every_step),
-    "mask_ignored": _swap(local_grads=bw.mask_ignored),
-    "input_gate_added": _swap(step_forward=fw.input_gate_added),
-}
+PYTHON: dict[str, Callable[[dict], Ops]] = {name: partial(build_ops, m) for name, m in catalogue().items()}
 
 
 def python_ops_factory(name: str) -> Callable[[dict], Ops]:

@@ -48,10 +48,12 @@ next_cell_grad_dropped <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_d
   finish_step(dc, dc * dc_di, dc * dc_df, dc * dc_dg, do, dh, dc_next, f, U, m)
 }
 
-# local_grads taking the pre-activation z of its step from rec$z, where recording_z() (forward.R)
-# put it (the backward pass visits the steps last to first, so it takes the last one recorded).
-sigmoid_grad_on_preactivation <- function(rec) {
-  function(i, f, g, o, c_prev, tanh_c, m = NULL) {
+# list(step_forward, local_grads): the reference step recording z (recording_z(), forward.R), and
+# local_grads taking the pre-activation z of its step from rec$z (the backward pass visits the
+# steps last to first, so it takes the last one recorded).
+sigmoid_grad_on_preactivation <- function(case) {
+  rec <- new.env() # what the recording step saw during this run
+  local_grads <- function(i, f, g, o, c_prev, tanh_c, m = NULL) {
     H <- ncol(o)
     z <- rec$z[[length(rec$z)]]
     rec$z[[length(rec$z)]] <- NULL
@@ -65,6 +67,7 @@ sigmoid_grad_on_preactivation <- function(rec) {
     list(dh_do = dh_do, dh_dc = dh_dc, dc_di = g * i * (1 - i), dc_df = c_prev * f * (1 - f),
          dc_dg = i * (1 - g * g))
   }
+  list(step_forward = recording_z(case$config$T, rec), local_grads = local_grads)
 }
 
 cell_state_for_previous <- function(i, f, g, o, c_prev, tanh_c, m = NULL) {

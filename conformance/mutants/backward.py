@@ -10,8 +10,12 @@ Each is the reference with one bug (``# BUG:``). The reference, for comparison::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from lstmparity.cell import LocalGrads, StepGrads
+
+from .forward import recording_z
 
 
 def _finish(dc, di, df, dg, do, dh, dc_next, f, U, m) -> StepGrads:
@@ -58,8 +62,10 @@ def next_cell_grad_dropped(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U,
     return _finish(dc, dc * dc_di, dc * dc_df, dc * dc_dg, do, dh, dc_next, f, U, m)
 
 
-def sigmoid_grad_on_preactivation(z_seen: list[np.ndarray]):
-    """local_grads reading the pre-activations z that forward.recording_z recorded."""
+def sigmoid_grad_on_preactivation(case: dict) -> dict[str, Callable]:
+    """{step_forward, local_grads}: the reference step recording z (forward.recording_z), and local_grads
+    reading the recorded pre-activations."""
+    z_seen: list[np.ndarray] = []  # z of every step of the current forward pass
 
     def local_grads(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:
         H = o.shape[-1]
@@ -71,7 +77,7 @@ def sigmoid_grad_on_preactivation(z_seen: list[np.ndarray]):
             dh_dc *= m
         return LocalGrads(dh_do, dh_dc, g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g))
 
-    return local_grads
+    return {"step_forward": recording_z(case["config"]["T"], z_seen), "local_grads": local_grads}
 
 
 def cell_state_for_previous(i, f, g, o, c_prev, tanh_c, m=None) -> LocalGrads:

@@ -1,11 +1,13 @@
 # Buggy copies of the other building blocks (parameter gradients, head, clipping, optimiser).
 # Mirrors conformance/mutants/blocks.py. Blocks that need something their reference
-# signature does not carry (h_t, the case's clip setting) are built per case; their
-# state lives in the closure of one run.
+# signature does not carry (h_t, the case's clip setting) are built per case by a
+# factory taking the case and returning the blocks by name; their state lives in
+# the closure of one run.
 
 # list(step_forward, param_grads): the reference step, recording h_t, and dU built from h_t.
 # param_grads() sees (T * B, .) matrices whose rows go step by step: (t - 1) * B + b.
-weight_grads_from_h_t <- function(T) {
+weight_grads_from_h_t <- function(case) {
+  T <- case$config$T
   h_seen <- list() # h_t of the current forward pass
   step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
     if (length(h_seen) == T) h_seen <<- list() # a new forward pass (optimizer steps run several)
@@ -23,7 +25,8 @@ weight_grads_from_h_t <- function(T) {
 }
 
 # list(param_grads, clip_grads): each step's contribution clipped, the total not clipped.
-clip_per_step <- function(clip, T, B) {
+clip_per_step <- function(case) {
+  clip <- case$clip; T <- case$config$T; B <- case$config$B
   param_grads <- function(x, h_prev, dz) {
     dW <- matrix(0, ncol(x), ncol(dz)); dU <- matrix(0, ncol(h_prev), ncol(dz)); db <- numeric(ncol(dz))
     for (t in seq_len(T)) {

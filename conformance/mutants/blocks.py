@@ -1,8 +1,9 @@
 """Buggy copies of the other building blocks (parameter gradients, head, clipping, optimiser).
 
 Blocks that need something their reference signature does not carry (h_t, the
-case's clip setting) are built per case by a factory; their state lives in the
-closure of one run, never in a module global.
+case's clip setting) are built per case by a factory taking the case and
+returning the blocks by name; their state lives in the closure of one run, never
+in a module global.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from lstmparity.layer import ParamGrads
 from lstmparity.optim import clip_grads, optimizer_step, sgd_step
 
 
-def weight_grads_from_h_t(T: int) -> tuple[Callable, Callable]:
-    """(step_forward, param_grads): the reference step, recording h_t, and dU built from h_t.
+def weight_grads_from_h_t(case: dict) -> dict[str, Callable]:
+    """{step_forward, param_grads}: the reference step, recording h_t, and dU built from h_t.
 
     param_grads sees (T*B, .) arrays whose rows go step by step: t*B + b.
     """
+    T = case["config"]["T"]
     h_seen: list[np.ndarray] = []  # h_t of the current forward pass
 
     def step_forward(xw_t, h_prev, c_prev, U, m=None):
@@ -37,11 +39,12 @@ def weight_grads_from_h_t(T: int) -> tuple[Callable, Callable]:
         db = dz.sum(axis=0)
         return ParamGrads(dW, dU, db)
 
-    return step_forward, param_grads
+    return {"step_forward": step_forward, "param_grads": param_grads}
 
 
-def clip_per_step(clip: dict, T: int, B: int) -> tuple[Callable, Callable]:
-    """(param_grads, clip_grads): each step's contribution clipped, the total not clipped."""
+def clip_per_step(case: dict) -> dict[str, Callable]:
+    """{param_grads, clip_grads}: each step's contribution clipped, the total not clipped."""
+    clip, T, B = case.get("clip") or {}, case["config"]["T"], case["config"]["B"]
 
     def param_grads(x, h_prev, dz):  # x (T*B, D), h_prev (T*B, H), dz (T*B, 4H), rows t*B + b
         D, H4 = x.shape[1], dz.shape[1]
@@ -56,7 +59,7 @@ def clip_per_step(clip: dict, T: int, B: int) -> tuple[Callable, Callable]:
     def no_clip(grads, clip_):
         return dict(grads)  # BUG (same): the total is not clipped
 
-    return param_grads, no_clip
+    return {"param_grads": param_grads, "clip_grads": no_clip}
 
 
 def adam_step_no_bias_correction(params, grads, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):

@@ -26,9 +26,10 @@ gates_swapped <- function(xw_t, h_prev, c_prev, U, m = NULL) {
   H <- ncol(h_prev)
   z <- h_prev %*% U + xw_t
   g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
-  i <- sigmoid(z[, H + 1:H, drop = FALSE]) # BUG: i and f swapped when unpacking the column blocks
-  f <- sigmoid(z[, 1:H, drop = FALSE]) # (same bug)
-  o <- sigmoid(z[, 3 * H + 1:H, drop = FALSE])
+  a <- sigmoid(z)
+  i <- a[, H + 1:H, drop = FALSE] # BUG: i and f swapped when unpacking the column blocks
+  f <- a[, 1:H, drop = FALSE] # (same bug)
+  o <- a[, 3 * H + 1:H, drop = FALSE]
   c <- f * c_prev + i * g
   finish_forward(i, f, g, o, c, h_prev, c_prev, m)
 }
@@ -37,9 +38,10 @@ input_gate_added <- function(xw_t, h_prev, c_prev, U, m = NULL) {
   H <- ncol(h_prev)
   z <- h_prev %*% U + xw_t
   g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
-  i <- sigmoid(z[, 1:H, drop = FALSE])
-  f <- sigmoid(z[, H + 1:H, drop = FALSE])
-  o <- sigmoid(z[, 3 * H + 1:H, drop = FALSE])
+  a <- sigmoid(z)
+  i <- a[, 1:H, drop = FALSE]
+  f <- a[, H + 1:H, drop = FALSE]
+  o <- a[, 3 * H + 1:H, drop = FALSE]
   c <- f * c_prev + i + g # BUG: the input gate added to the cell state instead of multiplying g
   finish_forward(i, f, g, o, c, h_prev, c_prev, m)
 }

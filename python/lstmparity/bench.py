@@ -99,28 +99,48 @@ def _setup(names: list[str], quick: bool) -> tuple[list[Peer], dict[str, dict]]:
     return peers, info
 
 
+def _groups(peers: list[Peer]) -> list[list[Peer]]:
+    """Consecutive peers of one ``group`` (r and r-floor) together; every other peer alone."""
+    out: list[list[Peer]] = []
+    for p in peers:
+        if out and p.group is not None and out[-1][0].group == p.group:
+            out[-1].append(p)
+        else:
+            out.append([p])
+    return out
+
+
 def _time_all(peers: list[Peer], shapes: list[Shape], policy: Policy) -> list[dict]:
     rows: list[dict] = []
-    for k, peer in enumerate(peers, 1):  # one implementation at a time: other BLAS thread pools stay idle
+    k = 0
+    for group in _groups(peers):  # one library at a time: other BLAS thread pools stay idle
         time.sleep(0.2)
-        todo = [s for s in shapes if not peer.skip(s)]
-        _log(f"[{k}/{len(peers)}] {peer.name}: {len(todo)} shapes, in rounds ...")
-        timings = dict(zip(todo, time_round_robin([peer.prepare(s) for s in todo], policy, peer.min_chunk_s),
-                           strict=True))
-        for s in shapes:
-            row: dict[str, Any] = {"impl": peer.name, "B": s.B, "T": s.T, "D": s.D, "H": s.H,
-                                   "flops": matmul_flops(s)}
-            tm = timings.get(s)
-            if tm is None:
-                row["skipped"] = peer.skip(s)
-                _log(f"      {peer.name:<9} {s}: skipped ({row['skipped']})")
-            else:
-                row.update(median_s=tm.median_s, min_s=min(tm.times_s), times_s=tm.times_s,
-                           cpu_median_s=float(np.median(tm.cpu_s)), reps=len(tm.times_s), inner=tm.inner,
-                           gflops=row["flops"] / tm.median_s / 1e9)
-                _log(f"      {peer.name:<9} {s}: {1e3 * tm.median_s:9.2f} ms (median of {len(tm.times_s)}; "
-                     f"CPU {1e3 * row['cpu_median_s']:.2f} ms)")
-            rows.append(row)
+        todo = [(peer, s) for peer in group for s in shapes if not peer.skip(s)]
+        for peer in group:
+            k += 1
+            n = sum(p is peer for p, _ in todo)
+            others = ", ".join(p.name for p in group if p is not peer)
+            _log(f"[{k}/{len(peers)}] {peer.name}: {n} shapes, in rounds"
+                 + (f" (interleaved with {others})" if others else "") + " ...")
+        # one chunk per (peer, shape); each round times every chunk once, so r and r-floor share the noise
+        timed = time_round_robin([peer.prepare(s) for peer, s in todo], policy,
+                                 max(peer.min_chunk_s for peer in group))
+        timings = dict(zip([(peer.name, s) for peer, s in todo], timed, strict=True))
+        for peer in group:
+            for s in shapes:
+                row: dict[str, Any] = {"impl": peer.name, "B": s.B, "T": s.T, "D": s.D, "H": s.H,
+                                       "flops": matmul_flops(s)}
+                tm = timings.get((peer.name, s))
+                if tm is None:
+                    row["skipped"] = peer.skip(s)
+                    _log(f"      {peer.name:<9} {s}: skipped ({row['skipped']})")
+                else:
+                    row.update(median_s=tm.median_s, min_s=min(tm.times_s), times_s=tm.times_s,
+                               cpu_median_s=float(np.median(tm.cpu_s)), reps=len(tm.times_s), inner=tm.inner,
+                               gflops=row["flops"] / tm.median_s / 1e9)
+                    _log(f"      {peer.name:<9} {s}: {1e3 * tm.median_s:9.2f} ms (median of {len(tm.times_s)}; "
+                         f"CPU {1e3 * row['cpu_median_s']:.2f} ms)")
+                rows.append(row)
     for r in rows:
         t64 = rep.find(rows, "torch64", B=r["B"], T=r["T"], D=r["D"], H=r["H"])
         r["ratio_to_torch64"] = None if t64 is None or "median_s" not in r else r["median_s"] / t64["median_s"]

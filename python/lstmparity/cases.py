@@ -14,7 +14,8 @@ import numpy as np
 
 from .fixtures import FORMAT_VERSION
 from .gradcheck import numerical_grads, rel_error
-from .model import init_params, run_case
+from .heads import head_backward
+from .model import init_params, model_forward, ordered, run_case
 
 TOLERANCE = {"rtol": 1e-12, "atol": 1e-300}
 FD_LIMIT = 1e-6
@@ -121,6 +122,40 @@ def _with_optimizer(case: dict, name: str, description: str, optimizer: dict, cl
     return case
 
 
+def many_to_one_sigmoid_dense() -> dict:
+    rng = np.random.default_rng(13)
+    T, B, D, H = 7, 4, 3, 5
+    config = _config(T, B, D, H, "many_to_one_sigmoid", K=1)
+    inputs = {"x": rng.standard_normal((T, B, D)), "targets": np.array([1, 0, 0, 1])}
+    return _case("many_to_one_sigmoid_dense",
+                 "The thesis set-up: dense input, no mask, no embedding, a sigmoid head on the last step "
+                 "with binary cross-entropy (every sequence has all T = 7 steps).",
+                 config, init_params(config, 13), inputs)
+
+
+def many_to_many_embedding_unmasked() -> dict:
+    rng = np.random.default_rng(14)
+    T, B, D, H, V = 5, 3, 4, 3, 6
+    config = _config(T, B, D, H, "many_to_many_softmax", V=V, K=V)
+    tokens = rng.integers(0, V, (T + 1, B))
+    inputs = {"tokens": tokens[:-1], "targets": tokens[1:]}
+    return _case("many_to_many_embedding_unmasked",
+                 "Embedding and a softmax over the vocabulary at every step, without a mask: every step of "
+                 "every sequence is valid (mean cross-entropy over all T * B steps).",
+                 config, init_params(config, 14), inputs)
+
+
+def many_to_one_softmax_unmasked() -> dict:
+    rng = np.random.default_rng(15)
+    T, B, D, H, K = 4, 3, 2, 4, 3
+    config = _config(T, B, D, H, "many_to_one_softmax", K=K)
+    inputs = {"x": rng.standard_normal((T, B, D)), "targets": np.array([0, 2, 1])}
+    return _case("many_to_one_softmax_unmasked",
+                 "K-class softmax cross-entropy on the last step, dense input, no mask (a short, "
+                 "well-conditioned companion of long_sequence_vanishing).",
+                 config, init_params(config, 15), inputs)
+
+
 def adam_trajectory() -> dict:
     base = char_lm_many_to_many()
     return _with_optimizer(base, "adam_trajectory",
@@ -169,6 +204,9 @@ CASES: list[Callable[[], dict]] = [
     many_to_one_binary_masked_embedding,
     many_to_one_softmax_masked,
     char_lm_many_to_many,
+    many_to_one_sigmoid_dense,
+    many_to_many_embedding_unmasked,
+    many_to_one_softmax_unmasked,
     adam_trajectory,
     sgd_momentum_clip_value,
     sgd_clip_norm,
@@ -186,11 +224,25 @@ def verify_gradients(case: dict, result: dict) -> dict[str, float]:
     return errors
 
 
+def layer_inputs(case: dict) -> dict[str, np.ndarray]:
+    """What the recurrent layer alone receives: x (T, B, D), E[tokens] with an embedding, and
+    dh_head (T, B, H), dL/dh_t from the head at each step (at the case's initial parameters)."""
+    fwd, cache = model_forward(ordered(case["params"]), case["config"], case["inputs"])
+    _, dh_head, _ = head_backward(cache.head)
+    return {"x": fwd["x"] if "x" in fwd else case["inputs"]["x"], "dh_head": dh_head}
+
+
 def build(make: Callable[[], dict], check: bool = True) -> dict:
-    """Build one case with its expected values (verified by finite differences when check is True)."""
+    """Build one case with its layer inputs and expected values (verified by finite differences when
+    check is True). ``layer_inputs`` follows ``inputs``."""
     case = make()
     result = run_case(case)
     if check:
         verify_gradients(case, result)
-    case["expected"] = result
-    return case
+    out = {}
+    for key, value in case.items():
+        out[key] = value
+        if key == "inputs":
+            out["layer_inputs"] = layer_inputs(case)
+    out["expected"] = result
+    return out

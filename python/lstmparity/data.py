@@ -138,6 +138,22 @@ def read_reuters(path: str | Path | None = None, need: tuple[str, ...] = ("train
     return raw
 
 
+DEMO_TEXTS = {"reuters": "reuters_acq_crude.json", "austen": "austen_sentences.json"}
+
+
+def demo_texts(name: str, split: str | None = None) -> tuple[list[str], list[str]]:
+    """(texts, labels) of an installed demo corpus: "reuters" (70 news texts, acq / crude) or
+    "austen" (3000 sentences, Sense and Sensibility / Pride and Prejudice); labels are the class
+    names. ``split``: "train", "valid" or "test" only (None: all). R: demo_texts()."""
+    if name not in DEMO_TEXTS:
+        from .validate import DataError
+
+        raise DataError(f"name: expected one of {', '.join(map(repr, DEMO_TEXTS))}, got {name!r}")
+    raw = read_reuters(dataset_path(DEMO_TEXTS[name]), need=())
+    docs = [d for d in raw["documents"] if split is None or d["split"] == split]
+    return [d["text"] for d in docs], [raw["labels"][d["label"]] for d in docs]
+
+
 def text_datasets(raw: dict, min_count: int = 2, max_len: int = 100) -> tuple[dict, dict, list[str]]:
     """(train, test, vocab) from a text-classification file; vocab from the train split only
     (documents of split "valid" are left out: use text_splits() for all three)."""

@@ -210,6 +210,7 @@ class LSTMClassifier(_Classifier, _Base):
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each text (ties: the first class)."""
+        self._check_fitted()
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:

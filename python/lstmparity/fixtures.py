@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from . import spec
+
 FORMAT_VERSION = 1
 REGENERATE_HINT = "regenerate with `lstmparity fixtures` (or `make fixtures`)"
 
@@ -30,41 +32,12 @@ def schema() -> dict:
 
 
 def shapes(config: dict) -> dict[str, tuple[int, ...]]:
-    """Expected shape of every array a case with this config holds, by JSON path."""
-    T, B, D, H = config["T"], config["B"], config["D"], config["H"]
-    V, K, head = config.get("V"), config.get("K"), config["head"]
-    s: dict[str, tuple[int, ...]] = {"params.W": (D, 4 * H), "params.U": (H, 4 * H), "params.b": (4 * H,)}
-    if V:
-        s["params.E"] = (V, D)
-        s["inputs.tokens"] = (T, B)
-    else:
-        s["inputs.x"] = (T, B, D)
-    if head != "none":
-        s["params.Wy"], s["params.by"] = (H, K), (K,)
-    s.update({"inputs.h0": (B, H), "inputs.c0": (B, H), "inputs.mask": (T, B)})
-    if head == "none":
-        s["inputs.proj"] = (T, B, H)
-    else:
-        s["inputs.targets"] = (T, B) if head == "many_to_many_softmax" else (B,)
-    for n in ("i", "f", "g", "o", "c", "h"):
-        s[f"expected.forward.{n}"] = (T, B, H)
-    if V:
-        s["expected.forward.x"] = (T, B, D)
-    if head != "none":
-        logits = (T, B, K) if head == "many_to_many_softmax" else (B, K)
-        s["expected.forward.logits"] = s["expected.backward.dlogits"] = logits
-        s["expected.grads.dWy"], s["expected.grads.dby"] = (H, K), (K,)
-    for n in ("dh", "do", "dc", "di", "df", "dg"):
-        s[f"expected.backward.{n}"] = (T, B, H)
-    s["expected.backward.dx"] = (T, B, D)
-    s["expected.backward.dh0"] = s["expected.backward.dc0"] = (B, H)
-    for p in ("E", "W", "U", "b"):
-        if f"params.{p}" in s:
-            s[f"expected.grads.d{p}"] = s[f"params.{p}"]
-    return s
+    """Expected shape of every array a case with this config holds, by JSON path (from spec/tensors.json)."""
+    return spec.shapes(config)
 
 
-INT_FIELDS = {"inputs.tokens", "inputs.targets"}
+INT_FIELDS = spec.int_fields()
+ARRAY_SECTIONS = ("params", "inputs", "layer_inputs")
 
 
 def _array(path: str, field: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -94,9 +67,32 @@ def _ints(path: str, field: str, a: np.ndarray, upper: int) -> np.ndarray:
     return a.astype(np.int64)
 
 
+class _Duplicates(dict):
+    """A JSON object that held a key twice (``key`` is the first such key); refused by :func:`_skeleton`."""
+
+    key = ""
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> dict:
+    """object_pairs_hook: a dict, marked when a key occurs twice (json keeps the last value, jsonlite
+    both, R's ``$`` the first: readers would disagree, so such a file is refused)."""
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    marked = _Duplicates(obj)
+    marked.key = next(k for k, _ in pairs if k in seen or seen.add(k))
+    return marked
+
+
 def _skeleton(value: Any, path: str, where: str = "") -> Any:
     """The case with every numeric array emptied (so schema validation stays fast on a large case),
-    refusing non-finite scalars (NaN/Infinity tokens, or 1e999, which overflows to inf)."""
+    refusing non-finite scalars (NaN/Infinity tokens, or 1e999, which overflows to inf) and
+    objects with a duplicate key."""
+    if isinstance(value, _Duplicates):
+        field = f"{where}.{value.key}" if where else value.key
+        raise FixtureError(f"{path}: {field}: duplicate key: the object holds {value.key!r} more than once "
+                           "(expected each key once; readers would disagree on which value counts)")
     if isinstance(value, dict):
         return {k: _skeleton(v, path, f"{where}.{k}" if where else k) for k, v in value.items()}
     if isinstance(value, list):
@@ -120,10 +116,15 @@ def _validate(raw: dict, path: str) -> None:
     errors = list(jsonschema.Draft202012Validator(schema()).iter_errors(skeleton))
     if errors:
         e = jsonschema.exceptions.best_match(errors)
-        where = ".".join(str(p) for p in e.absolute_path) or "(top level)"
-        raise FixtureError(f"{path}: {where}: {e.message}")
-    arrays = [(f"params.{k}", v) for k, v in raw["params"].items()] + \
-             [(f"inputs.{k}", v) for k, v in raw["inputs"].items()]
+        parts = [str(p) for p in e.absolute_path]
+        if e.validator == "required":  # name the missing key in the path, as R's reader does
+            parts.append(next(k for k in e.validator_value if k not in e.instance))
+        elif e.validator == "additionalProperties":
+            parts.append(next(k for k in e.instance if k not in e.schema.get("properties", {})))
+        where = ".".join(parts) or "(top level)"
+        why = e.schema.get("description") if e.validator in ("maximum", "pattern") else None
+        raise FixtureError(f"{path}: {where}: {e.message}" + (f" ({why})" if why else ""))
+    arrays = [(f"{section}.{k}", v) for section in ARRAY_SECTIONS for k, v in raw.get(section, {}).items()]
     for field, value in arrays:
         if not isinstance(value, list):
             raise FixtureError(f"{path}: {field}: expected an array, got {type(value).__name__}")
@@ -138,9 +139,11 @@ def parse_case(raw: dict, path: str = "<case>") -> dict:
     if config["head"] == "many_to_one_sigmoid" and config["K"] != 1:
         raise FixtureError(f"{path}: config.K: expected 1 for head 'many_to_one_sigmoid', got {config['K']}")
     expect = shapes(config)
-    case = {k: v for k, v in raw.items() if k not in ("params", "inputs", "expected")}
+    case = {k: v for k, v in raw.items() if k not in (*ARRAY_SECTIONS, "expected")}
     case["config"] = config
-    for section in ("params", "inputs"):
+    for section in ARRAY_SECTIONS:
+        if section not in raw:
+            continue  # layer_inputs is optional (every committed case has it)
         case[section] = {}
         for name, value in raw[section].items():
             field = f"{section}.{name}"
@@ -152,9 +155,7 @@ def parse_case(raw: dict, path: str = "<case>") -> dict:
                 upper = config["V"] if name == "tokens" else (2 if binary else config["K"])
                 a = _ints(path, field, a, upper)
             case[section][name] = a
-    missing = [f for f in expect if f.startswith("params.") and f.split(".")[1] not in case["params"]]
-    missing += [f for f in ("inputs.x", "inputs.tokens", "inputs.proj", "inputs.targets")
-                if f in expect and f.split(".")[1] not in case["inputs"]]
+    missing = [f for f in spec.required(config) if f.split(".")[1] not in case[f.split(".")[0]]]
     if missing:
         raise FixtureError(f"{path}: {missing[0]}: required by config but missing")
     mask = case["inputs"].get("mask")
@@ -219,11 +220,12 @@ def read_case(path: str | Path) -> dict:
     path = str(path)
     check_case_size(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a UTF-8 byte-order mark is skipped (as in R)
     except (OSError, UnicodeDecodeError) as e:
         raise FixtureError(f"{path}: cannot read the file: {e}") from None
     try:
-        raw = json.loads(text, parse_constant=float)  # NaN/Infinity tokens: refused with their path below
+        # NaN/Infinity tokens and duplicate keys: refused with their path below
+        raw = json.loads(text, parse_constant=float, object_pairs_hook=_object_pairs)
     except (ValueError, RecursionError) as e:
         raise FixtureError(f"{path}: not valid JSON: {str(e)[:200]}") from None
     if not isinstance(raw, dict):

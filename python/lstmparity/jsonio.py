@@ -85,6 +85,16 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not valid JSON (numbers must be finite)")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ValueError(f"duplicate key {key!r} in a JSON object")
+    return obj
+
+
 def loads(text: str) -> Any:
-    """Parse JSON, rejecting NaN / Infinity (which Python's json would accept)."""
-    return json.loads(text, parse_constant=_reject_constant)
+    """Parse JSON, rejecting NaN / Infinity (which Python's json would accept) and duplicate keys
+    (which it would resolve silently, keeping the last)."""
+    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)

@@ -2,21 +2,23 @@
 
 Each case is rebuilt from its seeded definition in :mod:`lstmparity.cases`,
 verified by finite differences and validated against the schema; a file is
-(atomically) rewritten only when :func:`changed` says its content moved beyond
-rounding. ``--check`` applies the same rule, writes nothing and lists stale or
+(atomically) rewritten only when :func:`regenerated` says its content moved
+beyond rounding. ``--check`` applies the same rule, writes nothing and lists stale or
 missing files.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
-from . import jsonio
+from . import jsonio, spec
 from .cases import CASES, build
 from .fixtures import REGENERATE_HINT, parse_case, schema
-from .trace import agree, lookup, trace_order
+from .trace import agree
 
 SCHEMA_NAME = "schema/case.schema.json"
 
@@ -33,11 +35,12 @@ def expected_files(check_gradients: bool = True, progress: bool = True) -> dict[
 
 
 def write_fixtures(out: Path, progress: bool = True, notes: list[str] | None = None) -> list[str]:
-    """Write (atomically) every file whose content changed beyond rounding; returns the names written.
+    """Write (atomically) every file that changed beyond rounding; returns the names written.
 
-    A file that :func:`changed` calls current is left alone, byte for byte, so regenerating
-    on a machine whose BLAS rounds differently leaves unchanged cases unchanged in git.
-    Temporary files left by an interrupted earlier run are removed first.
+    What is written is :func:`regenerated`: the new file, with every computed tensor that moved
+    by rounding only kept as committed, so regenerating on a machine whose BLAS rounds
+    differently leaves unchanged cases byte-identical in git. Temporary files left by an
+    interrupted earlier run are removed first.
     """
     files = expected_files(progress=progress)  # build and verify all before writing any
     for stray in stray_temp_files(out):
@@ -45,12 +48,13 @@ def write_fixtures(out: Path, progress: bool = True, notes: list[str] | None = N
     written = []
     for name, text in files.items():
         path = out / name
-        reason = changed(path.read_text(encoding="utf-8") if path.is_file() else None, text)
+        committed = path.read_text(encoding="utf-8") if path.is_file() else None
+        new, reason = regenerated(committed, text)
         if reason is None:
             continue
         if notes is not None:
             notes.append(f"{name}: {reason}")
-        jsonio.write_atomic(path, text)
+        jsonio.write_atomic(path, new)
         written.append(name)
     return written
 
@@ -58,7 +62,7 @@ def write_fixtures(out: Path, progress: bool = True, notes: list[str] | None = N
 ROUNDING_SHARE = 1e-2
 """How much of a case's own tolerance a regenerated value may move and still count as rounding.
 
-Each expected tensor (each step slice of a per-step one) is compared by the rule implementations
+Each computed tensor (each step slice of a per-step one) is compared by the rule implementations
 are judged by, ``max|new - old| <= ROUNDING_SHARE * (atol + rtol * max|old|)`` with the case's
 ``tolerance``. Another BLAS or NumPy sums in another order: measured between two machines
 (OpenBLAS builds), every committed case moved by at most 6e-4 of its tolerance (a few ulps of the
@@ -68,45 +72,80 @@ that moved by less than 1% of the tolerance judges every implementation the same
 """
 
 
-def changed(committed: str | None, text: str) -> str | None:
-    """Why the committed text must be replaced by ``text`` (what the code produces now), or None.
+def _computed(case: dict) -> list[tuple[tuple, bool]]:
+    """(path, per_step) of every computed tensor of a case: expected.*, optimizer steps, layer_inputs."""
+    out = []
+    for phase in ("forward", "backward", "grads"):
+        steps = set(spec.per_step_names(phase))
+        out += [(("expected", phase, n), n in steps) for n in case["expected"].get(phase, {})]
+    for k, step in enumerate(case["expected"].get("optimizer_steps", [])):
+        out.append((("expected", "optimizer_steps", k, "loss"), False))
+        out += [(("expected", "optimizer_steps", k, "params", n), False) for n in step.get("params", {})]
+    out += [(("layer_inputs", n), True) for n in case.get("layer_inputs", {})]
+    return out
 
-    The one rule of both ``lstmparity fixtures`` (which rewrites only changed files) and ``--check``:
-    a missing file, text that is not in the canonical layout, any difference outside ``expected``
-    (configuration, inputs, parameters and names are exact: they come from seeded generators, not
-    from sums), a different set or shape of expected tensors, or a computed value that moved
-    beyond ``ROUNDING_SHARE`` of the case's tolerance.
+
+def _get(obj: Any, path: tuple) -> Any:
+    for key in path:
+        obj = obj[key]
+    return obj
+
+
+def _moved(old: Any, new: Any, per_step: bool, tol: dict) -> str | None:
+    """How far ``new`` moved from ``old`` beyond rounding (first step slice), or None."""
+    a, e = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
+    if a.shape != e.shape:
+        return f"shape {e.shape} -> {a.shape}"
+    slices = [(t, a[t], e[t]) for t in range(a.shape[0])] if per_step and a.ndim else [(None, a, e)]
+    for t, x, y in slices:
+        r = agree(x, y, ROUNDING_SHARE * tol["rtol"], ROUNDING_SHARE * tol["atol"])
+        if not r.ok:
+            at = "" if t is None else f" at step {t}"
+            return (f"moved by {r.max_abs:.3g}{at}, more than rounding "
+                    f"({ROUNDING_SHARE:g} of the case's tolerance: {r.bound:.3g})")
+    return None
+
+
+def regenerated(committed: str | None, text: str) -> tuple[str, str | None]:
+    """The text to write in place of ``committed`` given what the code produces now (``text``),
+    and why it differs from ``committed`` (None: the committed file is current).
+
+    The one rule of both ``lstmparity fixtures`` and ``--check``: every computed tensor
+    (``expected``, ``layer_inputs``) that moved by rounding only keeps its committed value;
+    everything else (name, description, config, tolerance, params, inputs: seeded, exact) is
+    the new text's; the result is written in the canonical layout.
     """
     if committed is None:
-        return "missing"
+        return text, "missing"
     if committed == text:
-        return None
+        return text, None
     try:
         old = jsonio.loads(committed)
     except ValueError:
-        return "not valid JSON"
-    if jsonio.dumps(old) != committed:
-        return "not in the canonical layout that `lstmparity fixtures` writes"
+        return text, "not valid JSON"
     new = jsonio.loads(text)
-    if not (isinstance(old, dict) and "expected" in old and "expected" in new):
-        return "differs"  # the schema file (and anything that is not a case) must match exactly
-    if {k: v for k, v in old.items() if k != "expected"} != {k: v for k, v in new.items() if k != "expected"}:
-        return "differs outside `expected` (name, description, config, tolerance, inputs or params)"
-    entries = trace_order(new["expected"])
-    try:
-        if trace_order(old["expected"]) != entries:
-            return "holds another set of expected tensors"
-        tol = old["tolerance"]
-        for entry in entries:
-            a = agree(lookup(old["expected"], entry), lookup(new["expected"], entry),
-                      ROUNDING_SHARE * tol["rtol"], ROUNDING_SHARE * tol["atol"])
-            if not a.ok:
-                step = "" if entry.step is None else f" at step {entry.step}"
-                return (f"expected.{entry.phase}.{entry.name}{step} moved by {a.max_abs:.3g}, more than "
-                        f"rounding ({ROUNDING_SHARE:g} of the case's tolerance: {a.bound:.3g})")
-    except (KeyError, IndexError, TypeError, ValueError):
-        return "holds another set or shape of expected tensors"
-    return None
+    moved = []
+    if not (isinstance(old, dict) and isinstance(new, dict) and "expected" in new):
+        return text, "differs"  # the schema: exact
+    tol = new["tolerance"]
+    for path, per_step in _computed(new):
+        try:
+            why = _moved(_get(old, path), _get(new, path), per_step, tol)
+        except (KeyError, IndexError, TypeError, ValueError):
+            why = "is new"
+        if why is None:
+            holder = _get(new, path[:-1])
+            holder[path[-1]] = _get(old, path[:-1])[path[-1]]
+        else:
+            moved.append(f"{'.'.join(map(str, path))} {why}")
+    text = jsonio.dumps(new)
+    if text == committed:
+        return text, None
+    if moved:
+        return text, "; ".join(moved[:3]) + (f" (and {len(moved) - 3} more)" if len(moved) > 3 else "")
+    if jsonio.dumps(old) == text:
+        return text, "not in the canonical layout that `lstmparity fixtures` writes"
+    return text, "differs outside the computed tensors (name, description, config, tolerance, inputs or params)"
 
 
 def stray_temp_files(out: Path) -> list[Path]:
@@ -115,7 +154,7 @@ def stray_temp_files(out: Path) -> list[Path]:
 
 
 def stale_fixtures(out: Path, progress: bool = True, notes: list[str] | None = None) -> list[str]:
-    """Names of files that :func:`changed` says must be rewritten; also unknown extra cases and leftover temp files.
+    """Names of files that :func:`regenerated` says must be rewritten; also unknown extra cases and leftover temp files.
 
     A file whose values differ only by rounding (a machine whose BLAS sums in another
     order) is current, and is listed in ``notes``.
@@ -125,7 +164,7 @@ def stale_fixtures(out: Path, progress: bool = True, notes: list[str] | None = N
     for name, text in files.items():
         path = out / name
         committed = path.read_text(encoding="utf-8") if path.is_file() else None
-        reason = changed(committed, text)
+        _, reason = regenerated(committed, text)
         if reason is not None:
             stale.append(name)
         elif committed != text and notes is not None:

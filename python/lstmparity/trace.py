@@ -2,7 +2,8 @@
 
 The trace is the list of (phase, step, name) in the order the tensors are
 computed; ``step`` is the time step for per-step tensors, the update number
-(1-based) for the optimiser phase, and None otherwise.
+(1-based) for the optimiser phase, and None otherwise. The order itself is data:
+the ``trace`` column of spec/tensors.json (:func:`lstmparity.spec.trace_blocks`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-FORWARD_STEP = ("x", "i", "f", "g", "o", "c", "h")
-BACKWARD_STEP = ("dh", "do", "dc", "di", "df", "dg", "dx")
-GRADS = ("dWy", "dby", "dW", "dU", "db", "dE")
-PARAMS = ("E", "W", "U", "b", "Wy", "by")
+from .spec import param_order, per_step_names, trace_blocks
+
+FORWARD_STEP = per_step_names("forward")  # x, i, f, g, o, c, h
+BACKWARD_STEP = per_step_names("backward")  # dh, do, dc, di, df, dg, dx
+GRADS = tuple(n for b in trace_blocks() if b.phase == "grads" for n in b.names)  # dWy, dby, dW, dU, db, dE
+PARAMS = param_order()  # E, W, U, b, Wy, by
 
 
 class Entry(NamedTuple):
@@ -25,17 +28,20 @@ class Entry(NamedTuple):
 
 def trace_order(expected: dict[str, Any]) -> list[Entry]:
     """Every tensor that ``expected`` (a fixture's expected section) holds, in computation order."""
-    fwd, bwd = expected["forward"], expected["backward"]
-    T = np.shape(fwd["h"])[0]
-    order = [Entry("forward", t, n) for t in range(T) for n in FORWARD_STEP if n in fwd]
-    order += [Entry("forward", None, n) for n in ("logits", "loss") if n in fwd]
-    order += [Entry("backward", None, "dlogits")] if "dlogits" in bwd else []
-    order += [Entry("backward", t, n) for t in reversed(range(T)) for n in BACKWARD_STEP if n in bwd]
-    order += [Entry("backward", None, n) for n in ("dh0", "dc0") if n in bwd]
-    order += [Entry("grads", None, n) for n in GRADS if n in expected["grads"]]
-    for k, step in enumerate(expected.get("optimizer_steps", []), start=1):
-        order += [Entry("optimizer", k, "loss")]
-        order += [Entry("optimizer", k, n) for n in PARAMS if n in step["params"]]
+    T = np.shape(expected["forward"]["h"])[0]
+    order: list[Entry] = []
+    for block in trace_blocks():
+        if block.phase == "optimizer":
+            for k, step in enumerate(expected.get("optimizer_steps", []), start=1):
+                order += [Entry("optimizer", k, n) for n in block.names if n == "loss" or n in step["params"]]
+            continue
+        held = expected.get(block.phase, {})
+        names = [n for n in block.names if n in held]
+        if not block.per_step:
+            order += [Entry(block.phase, None, n) for n in names]
+            continue
+        steps = range(T) if block.phase == "forward" else reversed(range(T))
+        order += [Entry(block.phase, t, n) for t in steps for n in names]
     return order
 
 

@@ -27,14 +27,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--lr", type=float, default=0.01, help="Adam learning rate (default 0.01)")
     p.add_argument("--clip-norm", type=float, default=5.0, help="clip gradients to this global norm (default 5)")
     p.add_argument("--seed", type=int, default=0, help="initial weights and shuffling (default 0)")
-    p.add_argument("--data", help="data file (default: data/hamlet.txt or fixtures/data/reuters_acq_crude.json)")
+    p.add_argument("--data", help="data file (default: the installed hamlet.txt or reuters_acq_crude.json)")
     p.add_argument("--save", help="write the trained model (JSON: weights + vocabulary + config)")
     p.add_argument("--plot", help="write the training curves (PNG)")
     p.add_argument("--checkpoint", help="checkpoint file, written during training (see --checkpoint-every), "
                                         "at the end and on Ctrl-C")
     p.add_argument("--checkpoint-every", type=int, metavar="N",
-                   help="write the checkpoint every N epochs (default: whenever 10x the last write's time has "
-                        "passed, so writing costs at most ~10%%)")
+                   help="write the checkpoint every N epochs (default: whenever 20x the last write's time has "
+                        "passed, so writing costs at most ~5%%)")
     p.add_argument("--resume", help="continue from this checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--threads", type=int, default=1, metavar="N",

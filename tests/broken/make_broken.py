@@ -81,11 +81,12 @@ CORPUS: list[dict] = []
 
 def broken(file: str, what: str, field: str | None, expect: list[str], *, base_name: str = NONE,
            keep_expected: bool = False, edit: Callable[[dict], Any] | None = None,
-           token: str | None = None, text: Callable[[str], str] | None = None) -> None:
+           token: str | None = None, text: Callable[[str], str] | None = None, keyword: str | None = None) -> None:
     """Register one broken file: ``edit`` the case, then optionally put ``token`` where
-    the edit left SENTINEL, then optionally rewrite the whole ``text``."""
+    the edit left SENTINEL, then optionally rewrite the whole ``text``. ``keyword``: the
+    schema keyword that refuses it (every keyword the schema uses has at least one file)."""
     CORPUS.append(dict(file=file, what=what, field=field, expect=expect, base=base_name,
-                       keep_expected=keep_expected, edit=edit, token=token, text=text))
+                       keep_expected=keep_expected, edit=edit, token=token, text=text, keyword=keyword))
 
 
 def render(spec: dict) -> bytes:
@@ -119,16 +120,16 @@ broken("top_level_array.json", "the top level is a list, not an object", "(top l
 
 # --- wrong types ------------------------------------------------------------------
 broken("config_H_string.json", 'config.H is the string "4"', "config.H", ["integer"],
-       edit=lambda c: put(c, "config.H", "4"))
+       edit=lambda c: put(c, "config.H", "4"), keyword="$ref")
 broken("config_head_number.json", "config.head is the number 3", "config.head", ["one of"],
-       edit=lambda c: put(c, "config.head", 3))
-broken("name_number.json", "name is a number", "name", ["string"], edit=lambda c: put(c, "name", 5))
+       edit=lambda c: put(c, "config.head", 3), keyword="enum")
+broken("name_number.json", "name is a number", "name", ["string"], edit=lambda c: put(c, "name", 5), keyword="type")
 broken("tolerance_rtol_string.json", 'tolerance.rtol is the string "1e-12"', "tolerance.rtol", ["number"],
        edit=lambda c: put(c, "tolerance.rtol", "1e-12"))
 broken("params_not_object.json", "params is a list", "params", ["object", "required"],
        edit=lambda c: put(c, "params", []))
 broken("W_string_element.json", 'params.W[0][1] is the string "0.5"', "params.W", ["number", "numeric"],
-       edit=lambda c: put(c, "params.W.0.1", "0.5"))
+       edit=lambda c: put(c, "params.W.0.1", "0.5"), keyword="items")
 broken("b_object.json", "params.b is an object", "params.b", ["array", "vector"],
        edit=lambda c: put(c, "params.b", {"0": 1.0}))
 broken("U_null_element.json", "params.U[1][2] is null", "params.U", ["number", "finite"],
@@ -141,7 +142,8 @@ broken("x_flat.json", "inputs.x is a flat list of T*B*D numbers", "inputs.x", ["
 # --- missing fields ------------------------------------------------------------------
 broken("missing_config.json", "no config", "config", ["required"], edit=lambda c: drop(c, "config"))
 broken("missing_config_K.json", "config without K", "config.K", ["required"], edit=lambda c: drop(c, "config.K"))
-broken("missing_W.json", "params without W", "params.W", ["required"], edit=lambda c: drop(c, "params.W"))
+broken("missing_W.json", "params without W", "params.W", ["required"], edit=lambda c: drop(c, "params.W"),
+       keyword="required")
 broken("missing_x.json", "inputs without x (config has no V)", "inputs.x", ["required"],
        edit=lambda c: drop(c, "inputs.x"))
 broken("missing_tokens.json", "inputs without tokens (config has V)", "inputs.tokens", ["required"],
@@ -221,7 +223,8 @@ broken("huge_literal_optimizer_loss.json", "expected.optimizer_steps[0].loss is 
 
 # --- sizes: negative, zero, not integers --------------------------------------------------
 AT_LEAST_1 = ["minimum of 1", ">= 1"]
-broken("negative_H.json", "config.H is -2", "config.H", AT_LEAST_1, edit=lambda c: put(c, "config.H", -2))
+broken("negative_H.json", "config.H is -2", "config.H", AT_LEAST_1, edit=lambda c: put(c, "config.H", -2),
+       keyword="minimum")
 broken("zero_D.json", "config.D is 0", "config.D", AT_LEAST_1, edit=lambda c: put(c, "config.D", 0))
 broken("non_integer_B.json", "config.B is 2.5", "config.B", ["integer"], edit=lambda c: put(c, "config.B", 2.5))
 broken("negative_V.json", "config.V is -1", "config.V", AT_LEAST_1, base_name=EMBED,
@@ -231,7 +234,7 @@ broken("non_integer_K.json", "config.K is 2.5", "config.K", ["integer"], base_na
 broken("optimizer_steps_zero.json", "optimizer.steps is 0", "optimizer.steps", AT_LEAST_1, base_name=OPTIM,
        edit=lambda c: put(c, "optimizer.steps", 0))
 broken("negative_lr.json", "optimizer.lr is -0.1", "optimizer.lr", ["> 0", "less than or equal to the minimum of 0"],
-       base_name=OPTIM, edit=lambda c: put(c, "optimizer.lr", -0.1))
+       base_name=OPTIM, edit=lambda c: put(c, "optimizer.lr", -0.1), keyword="exclusiveMinimum")
 
 # --- token ids and classes out of range (V 7; K 3; sigmoid 0/1) ---------------------------
 broken("token_out_of_range.json", "inputs.tokens[0][0] is V = 7", "inputs.tokens", ["0..6"], base_name=EMBED,
@@ -251,29 +254,72 @@ broken("target_binary_2.json", "inputs.targets[0] is 2 for the sigmoid head", "i
 broken("mask_half.json", "inputs.mask[2][1] is 0.5", "inputs.mask", ["0 and 1"], base_name=SOFTMAX,
        edit=lambda c: put(c, "inputs.mask.2.1", 0.5))
 broken("format_version_2.json", "format_version is 2", "format_version", ["1 was expected", "expected 1"],
-       edit=lambda c: put(c, "format_version", 2))
+       edit=lambda c: put(c, "format_version", 2), keyword="const")
 broken("head_unknown.json", 'config.head is "gru"', "config.head", ["one of"],
-       edit=lambda c: put(c, "config.head", "gru"))
+       edit=lambda c: put(c, "config.head", "gru"), keyword="enum")
 broken("K_with_head_none.json", "config.K is 3 with head none", "config.K", ["null"],
        edit=lambda c: put(c, "config.K", 3))
 broken("unknown_top_field.json", "an extra top-level field 'comment'", "comment", ["not allowed", "not expected"],
-       edit=lambda c: put(c, "comment", "hello"))
+       edit=lambda c: put(c, "comment", "hello"), keyword="additionalProperties")
 broken("unknown_param.json", "an extra parameter params.Q", "params.Q", ["not allowed", "not expected"],
-       edit=lambda c: put(c, "params.Q", [1.0]))
+       edit=lambda c: put(c, "params.Q", [1.0]), keyword="properties")
 broken("E_without_V.json", "params.E although config.V is null", "params.E", ["not expected"],
        edit=lambda c: put(c, "params.E", [[1.0] * 5]))
 broken("clip_both.json", "clip has both max_norm and value", "clip", ["too many", "expected"],
-       base_name=OPTIM, edit=lambda c: put(c, "clip.value", 1.0))
+       base_name=OPTIM, edit=lambda c: put(c, "clip.value", 1.0), keyword="maxProperties")
 broken("optimizer_name_unknown.json", 'optimizer.name is "rmsprop"', "optimizer.name", ["sgd"], base_name=OPTIM,
        edit=lambda c: put(c, "optimizer.name", "rmsprop"))
 broken("expected_unknown_tensor.json", "expected.forward.zz is not a tensor of this model",
-       "expected.forward.zz", ["not expected"], keep_expected=True,
+       "expected.forward.zz", ["not expected", "not allowed"], keep_expected=True,
        edit=lambda c: put(c, "expected.forward.zz", [1.0]))
 broken("expected_loss_list.json", "expected.forward.loss is the list [1.0]", "expected.forward.loss",
        ["number"], keep_expected=True, edit=lambda c: put(c, "expected.forward.loss", [1.0]))
 broken("optimizer_step_unknown_param.json", "expected.optimizer_steps[0].params.Q is not a parameter",
-       "expected.optimizer_steps.0.params.Q", ["not expected"], base_name=OPTIM, keep_expected=True,
+       "expected.optimizer_steps.0.params.Q", ["not expected", "not allowed"], base_name=OPTIM, keep_expected=True,
        edit=lambda c: put(c, "expected.optimizer_steps.0.params.Q", [1.0]))
+
+
+# --- one file per schema keyword not covered above; readers must agree (#12, #14) ------------
+broken("name_with_space.json", 'name is "Adam Trajectory" (not a file name)', "name", ["does not match"],
+       edit=lambda c: put(c, "name", "Adam Trajectory"), keyword="pattern")
+broken("name_path_traversal.json", 'name is "../../etc/passwd"', "name", ["does not match"],
+       edit=lambda c: put(c, "name", "../../etc/passwd"), keyword="pattern")
+broken("description_empty.json", "description is the empty string", "description", ["short", "non-empty"],
+       edit=lambda c: put(c, "description", ""), keyword="minLength")
+broken("tolerance_rtol_huge.json", "tolerance.rtol is 1e6: every comparison would pass", "tolerance.rtol",
+       ["maximum of 1e-06", "1e-6"], edit=lambda c: put(c, "tolerance.rtol", 1e6), keyword="maximum")
+broken("tolerance_atol_huge.json", "tolerance.atol is 0.001", "tolerance.atol", ["maximum of 1e-06", "1e-6"],
+       edit=lambda c: put(c, "tolerance.atol", 1e-3), keyword="maximum")
+broken("beta1_above_one.json", "optimizer.beta1 is 1.5", "optimizer.beta1", ["maximum of 1"],
+       base_name=OPTIM, edit=lambda c: c["optimizer"].update(name="adam", beta1=1.5, beta2=0.999, eps=1e-8),
+       keyword="exclusiveMaximum")
+broken("eps_zero.json", "optimizer.eps is 0 (division by zero in Adam)", "optimizer.eps", ["minimum of 0"],
+       base_name=OPTIM, edit=lambda c: c["optimizer"].update(name="adam", beta1=0.9, beta2=0.999, eps=0),
+       keyword="exclusiveMinimum")
+broken("clip_empty.json", "clip is {}", "clip", ["non-empty"], base_name=OPTIM,
+       edit=lambda c: put(c, "clip", {}), keyword="minProperties")
+broken("targets_string.json", 'inputs.targets is the string "1 0 2"', "inputs.targets", ["any of"],
+       base_name=SOFTMAX, edit=lambda c: put(c, "inputs.targets", "1 0 2"), keyword="anyOf")
+broken("config_V_string.json", 'config.V is the string "7"', "config.V", ["type"], base_name=EMBED,
+       edit=lambda c: put(c, "config.V", "7"), keyword="type")
+broken("layer_inputs_without_dh_head.json", "layer_inputs without dh_head", "layer_inputs.dh_head", ["required"],
+       edit=lambda c: drop(c, "layer_inputs.dh_head"), keyword="required")
+broken("layer_inputs_dh_head_wrong_H.json", "layer_inputs.dh_head is (T, B, H-1)", "layer_inputs.dh_head",
+       dims(6, 3, 4), edit=lambda c: [r.pop() for m in c["layer_inputs"]["dh_head"] for r in m])
+broken("layer_inputs_unknown.json", "layer_inputs.dh has a name the spec does not know", "layer_inputs.dh",
+       ["not allowed", "not expected"], edit=lambda c: put(c, "layer_inputs.dh", [1.0]),
+       keyword="additionalProperties")
+
+# --- hostile files: duplicate keys (Python's json keeps the last value, R's $ the first) ------
+broken("duplicate_tolerance.json", "a second tolerance with rtol 1e6 (would let a mutant pass where the last wins)",
+       "tolerance", ["duplicate key"], edit=lambda c: put(c, "tolerance", SENTINEL),
+       token='{"rtol": 1e-12, "atol": 1e-300},\n "tolerance": {"rtol": 1e6, "atol": 0.0}')
+broken("duplicate_params_W.json", "params.W twice (the second a 1 x 1 matrix)", "params.W", ["duplicate key"],
+       edit=lambda c: put(c, "params.b", SENTINEL),
+       token="[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],\n  "
+             '"W": [[0.0]]')
+broken("duplicate_config_H.json", "config.H twice (4, then 5)", "config.H", ["duplicate key"],
+       edit=lambda c: put(c, "config.H", SENTINEL), token='4, "H": 5')
 
 
 def names_field(message: str, field: str) -> bool:
@@ -302,12 +348,12 @@ def message_problem(message: str, entry: dict) -> str | None:
 
 
 def manifest() -> list[dict]:
-    return [{k: s[k] for k in ("file", "what", "field", "expect")} for s in CORPUS]
+    return [{k: s[k] for k in ("file", "what", "field", "expect", "keyword")} for s in CORPUS]
 
 
 def readme(entries: list[dict]) -> str:
     rows = "\n".join(f"| `{e['file']}` | {e['what']} | `{e['field'] or '-'}` | "
-                     + " / ".join(f"`{x}`" for x in e["expect"]) + " |" for e in entries)
+                     + " / ".join(f"`{x}`" for x in e["expect"]) + f" | {e['keyword'] or ''} |" for e in entries)
     return README_HEAD.format(n=len(entries)) + rows + "\n" + README_TAIL
 
 
@@ -326,7 +372,10 @@ Reading any of them must raise a clear error, in every language:
 The message must contain the file name, the JSON path in the *field* column
 (`params: 'W'` counts for `params.W`; for files that are not JSON there is no
 path and the message must say it is not JSON) and at least one of the strings in
-the *expect* column (case-insensitive). `expected_errors.json` holds the same
+the *expect* column (case-insensitive). Both readers validate against the same
+schema file (Python with jsonschema, R with `R/schema.R`); every keyword the
+schema uses has at least one file here (*schema keyword* column), and duplicate
+JSON keys are refused by both. `expected_errors.json` holds the same
 table for the tests (`tests/python/test_broken_inputs.py`,
 `tests/testthat/test-broken-inputs.R`). A 50 MB case (a ragged `inputs.x` in its
 last step) is written at test time by `write_big_case()`, not committed.
@@ -335,8 +384,8 @@ the slowest one takes.
 
 {n} files:
 
-| file | what is wrong | field | expect (any of) |
-|---|---|---|---|
+| file | what is wrong | field | expect (any of) | schema keyword |
+|---|---|---|---|---|
 """
 
 README_TAIL = """

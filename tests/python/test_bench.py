@@ -57,8 +57,11 @@ def test_linearity_and_targets(report: tuple[dict, Path]) -> None:
     assert "numpy" in fits and fits["numpy"]["T"] == [4, 8, 16]
     assert {"B": 2, "D": 3, "H": 5}.items() <= fits["numpy"].items()
     status = {t["name"]: t for t in rep["targets"]}
-    for name in ("numpy_vs_torch64", "numpy_gemm_fraction", "r_vs_numpy", "numpy_vs_baseline"):
+    for name in ("numpy_gemm_fraction[mid]", "numpy_gemm_fraction[H=512]", "r_vs_floor[mid]", "r_vs_floor[hamlet]",
+                 "r_vs_numpy", "numpy_vs_baseline"):
         assert status[name]["status"] == "n/a" and status[name]["reason"]  # the tiny grid has none of their shapes
+    torch = rep["implementations"]["torch64"]["available"]
+    assert status["numpy_vs_torch64"]["status"] in (("PASS", "FAIL") if torch else ("n/a",))
     assert status["numpy_linear_in_T[B=2,D=3,H=5]"]["status"] in ("PASS", "FAIL")
     assert status["wall_time"]["status"] in ("PASS", "FAIL")
 
@@ -102,6 +105,36 @@ def test_linearity_fit() -> None:
     assert not quad["linear"] and quad["slope_ratio"] > 2
     tg = {t["name"]: t["status"] for t in targets(_rows({10: 1.0, 20: 4.0, 40: 16.0}), 10.0, [quad], 1.0, 30.0)}
     assert tg["numpy_linear_in_T[B=1,D=2,H=3]"] == "FAIL" and tg["wall_time"] == "PASS"
+
+
+def _row(impl: str, median_s: float, B: int, T: int, D: int, H: int) -> dict:
+    return {"impl": impl, "B": B, "T": T, "D": D, "H": H, "median_s": median_s, "gflops": 1.0 / median_s}
+
+
+def test_ratio_targets_read_the_right_rows() -> None:
+    """numpy_vs_torch64 is the worst shape; r_vs_floor divides r by r-floor at each of its two shapes."""
+    mid, ham, big = (32, 64, 64, 128), (1, 865, 32, 25), (64, 16, 64, 512)
+    rows = [_row("numpy", 1.0, *mid), _row("torch64", 2.0, *mid),  # 0.5 here ...
+            _row("numpy", 3.0, *big), _row("torch64", 2.0, *big),  # ... 1.5 here: the worst
+            _row("r", 1.1, *mid), _row("r-floor", 1.0, *mid), _row("r", 3.0, *ham), _row("r-floor", 1.0, *ham)]
+    tg = {t["name"]: t for t in targets(rows, 1.0, [], 1.0, 30.0)}
+    assert tg["numpy_vs_torch64"]["value"] == pytest.approx(1.5) and tg["numpy_vs_torch64"]["status"] == "FAIL"
+    assert "B=64,T=16,D=64,H=512" in tg["numpy_vs_torch64"]["description"]
+    assert tg["r_vs_floor[mid]"]["value"] == pytest.approx(1.1) and tg["r_vs_floor[mid]"]["status"] == "PASS"
+    assert tg["r_vs_floor[hamlet]"]["value"] == pytest.approx(3.0) and tg["r_vs_floor[hamlet]"]["status"] == "FAIL"
+    # gflops = 1 / median_s and a GEMM rate of 1 GFLOP/s: the fraction is 1 / median_s
+    assert tg["numpy_gemm_fraction[mid]"]["value"] == pytest.approx(1.0)
+    assert tg["numpy_gemm_fraction[H=512]"]["value"] == pytest.approx(1 / 3) and \
+        tg["numpy_gemm_fraction[H=512]"]["status"] == "FAIL"
+
+
+def test_r_peers_are_timed_interleaved() -> None:
+    """r and r-floor form one group (timed round by round together); every other peer is alone."""
+    from lstmparity.bench import _groups
+    from lstmparity.bench_peers import all_peers
+
+    assert [[p.name for p in g] for g in _groups(all_peers())] == [
+        ["numpy"], ["r", "r-floor"], ["torch64"], ["torch32"], ["baseline"]]
 
 
 def test_r_floor_computes_what_the_port_computes() -> None:

@@ -18,6 +18,7 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 from lstmparity.fixtures import FixtureError, case_paths, read_case
 
@@ -148,3 +149,37 @@ def test_conform_refuses_the_whole_corpus_and_still_checks_the_good_cases(tmp_pa
     assert not missing, f"not reported as bad input: {missing}"
     for name in GOOD:
         assert name in out, f"the good case {name} was not checked\n{out}"
+
+
+def _keywords(node: object) -> set[str]:
+    """Every validation keyword the case schema uses (annotations left out)."""
+    if isinstance(node, list):
+        return set().union(set(), *(_keywords(v) for v in node))
+    if not isinstance(node, dict):
+        return set()
+    found = {k for k in node if k not in ("$schema", "$id", "$defs", "title", "description")}
+    for k, v in node.items():
+        if k in ("properties", "$defs"):  # maps of names to schemas
+            found |= set().union(set(), *(_keywords(s) for s in v.values()))
+        elif isinstance(v, (dict, list)) and k not in ("enum", "const", "required"):
+            found |= _keywords(v)
+    return found
+
+
+def test_every_schema_keyword_has_a_broken_file() -> None:
+    """The corpus refuses at least one file through each keyword the schema uses, so both readers'
+    handling of every keyword is exercised (R/schema.R walks the same keywords)."""
+    from lstmparity.fixtures import schema
+
+    used = _keywords(schema())
+    covered = {e["keyword"] for e in json.loads((BROKEN / "expected_errors.json").read_text()) if e["keyword"]}
+    assert used - covered == set()
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path: Path) -> None:
+    """A UTF-8 BOM (some Windows editors write one) reads as the same case, as in R."""
+    src = ROOT / "fixtures" / "tiny_random.json"
+    bom = tmp_path / "tiny_random.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + src.read_bytes())
+    a, b = read_case(src), read_case(bom)
+    assert np.array_equal(a["expected"]["forward"]["h"], b["expected"]["forward"]["h"])

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+TOP_PAGES = ("README.md", "ARCHITECTURE.md", "CONTRIBUTING.md")
+PAGES = [ROOT / name for name in TOP_PAGES] + sorted((ROOT / "docs").glob("*.md"))
 RSCRIPT = shutil.which("Rscript")
 FENCE = re.compile(r"^(`{3,})\s*(.*)$")
 
@@ -39,7 +40,7 @@ class Block:
 
 
 def code_blocks(page: Path, root: Path = ROOT) -> list[Block]:
-    """Every fenced block of a Markdown page; raises ValueError on a fence left open."""
+    """Every fenced block of a Markdown page, in page order; raises ValueError on a fence left open."""
     name = page.relative_to(root)
     blocks: list[Block] = []
     lines = page.read_text(encoding="utf-8").splitlines()
@@ -158,3 +159,32 @@ def test_make_targets_named_in_the_docs_exist() -> None:
     assert len(named) >= 5  # the check below checked something
     unknown = sorted(f"{where}: make {name}" for where, name in named if name not in targets)
     assert not unknown, "the docs name make targets the Makefile does not have:\n" + "\n".join(unknown)
+
+
+# A repository path in backticks outside code blocks: folders, then a file name with an extension (or a
+# trailing slash). Patterns (`R/<topic>.R`, `{forward,backward}.py`, `*.json`) do not match.
+PATH = re.compile(r"`((?:[A-Za-z0-9_.-]+/)+(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\.[A-Za-z0-9]+)?)`")
+
+
+def prose(page: Path) -> str:
+    """The page without its fenced code blocks."""
+    return re.sub(r"^(`{3,}).*?^\1\s*$", "", page.read_text(encoding="utf-8"), flags=re.S | re.M)
+
+
+def test_paths_named_in_the_docs_exist() -> None:
+    named = [(page, m.group(1)) for page in PAGES for m in PATH.finditer(prose(page))]
+    assert len(named) >= 30  # the check below checked something
+    missing = sorted({f"{page.relative_to(ROOT)}: {path}" for page, path in named if not (ROOT / path).exists()})
+    assert not missing, "the docs name files that do not exist:\n" + "\n".join(missing)
+
+
+def test_architecture_names_every_module() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    files = [
+        *(ROOT / "python" / "lstmparity").glob("*.py"),
+        *(ROOT / "conformance").glob("*.py"),
+        *(ROOT / "R").glob("*.R"),
+    ]
+    assert len(files) >= 40
+    unnamed = sorted(str(f.relative_to(ROOT)) for f in files if f.name != "__init__.py" and f.name not in text)
+    assert not unnamed, "ARCHITECTURE.md does not say where these live:\n" + "\n".join(unnamed)

@@ -21,8 +21,8 @@ def disagreements(result: dict, expected: dict, rtol: float, atol: float) -> lis
     return [e for e in trace_order(expected) if not agree(lookup(result, e), lookup(expected, e), rtol, atol).ok]
 
 
-def test_at_least_twelve_cases_and_schema_copy_is_current():
-    assert len(CASE_PATHS) >= 12
+def test_at_least_sixteen_cases_and_schema_copy_is_current():
+    assert len(CASE_PATHS) >= 16
     assert json.loads((FIXTURES / "schema" / "case.schema.json").read_text()) == schema()
 
 
@@ -132,22 +132,55 @@ def test_regeneration_rewrites_only_files_changed_beyond_rounding_and_removes_st
     assert stale_fixtures(tmp_path, progress=False) == []
 
 
-def test_changed_names_what_changed():
+def test_regenerated_names_what_changed_and_keeps_rounding_only_values():
     """The one rule of regeneration and --check, on each kind of difference."""
-    from lstmparity.regenerate import changed, expected_files
+    from lstmparity.regenerate import expected_files, regenerated
 
     text = expected_files(check_gradients=False, progress=False)["tiny_random.json"]
     raw = json.loads(text)
-    assert changed(text, text) is None
-    assert changed(None, text) == "missing"
-    assert changed(json.dumps(raw), text).startswith("not in the canonical layout")
-    assert changed("{", text) == "not valid JSON"
+    assert regenerated(text, text) == (text, None)
+    assert regenerated(None, text) == (text, "missing")
+    assert regenerated(json.dumps(raw), text)[1].startswith("not in the canonical layout")
+    assert regenerated("{", text)[1] == "not valid JSON"
     edited = copy.deepcopy(raw)
     edited["inputs"]["x"][0][0][0] = float(np.nextafter(edited["inputs"]["x"][0][0][0], np.inf))
-    assert changed(jsonio.dumps(edited), text).startswith("differs outside `expected`")  # inputs are exact
+    assert regenerated(jsonio.dumps(edited), text)[1].startswith("differs outside")  # inputs are exact
     edited = copy.deepcopy(raw)
-    del edited["expected"]["backward"]["dx"]
-    assert changed(jsonio.dumps(edited), text) == "holds another set of expected tensors"
+    del edited["layer_inputs"]["dh_head"]
+    assert regenerated(jsonio.dumps(edited), text) == (text, "layer_inputs.dh_head is new")
     edited = copy.deepcopy(raw)
     edited["expected"]["forward"]["h"][2][0][1] *= 1 + 1e-12  # 1e-12 relative: beyond 1% of rtol 1e-12
-    assert changed(jsonio.dumps(edited), text).startswith("expected.forward.h at step 2 moved by")
+    assert regenerated(jsonio.dumps(edited), text)[1].startswith("expected.forward.h moved by")
+    assert "at step 2" in regenerated(jsonio.dumps(edited), text)[1]
+    rounded = copy.deepcopy(raw)  # one ulp on one number: the committed text stays, as it is
+    rounded["expected"]["grads"]["dU"][1][3] = float(np.nextafter(rounded["expected"]["grads"]["dU"][1][3], 0))
+    assert regenerated(jsonio.dumps(rounded), text) == (jsonio.dumps(rounded), None)
+    rounded["description"] = "another description"  # a real change elsewhere: the rounding-only value is kept
+    new_text, why = regenerated(jsonio.dumps(rounded), text)
+    assert why.startswith("differs outside")
+    assert json.loads(new_text)["expected"]["grads"]["dU"] == rounded["expected"]["grads"]["dU"]
+    assert json.loads(new_text)["description"] == raw["description"]
+
+
+def test_layer_inputs_reproduce_the_layer_tensors(case):
+    """layer_inputs.x and .dh_head alone (with h0, c0, mask) give every layer tensor of expected:
+    what a layer-only implementation is checked on."""
+    from lstmparity.layer import lstm_backward, lstm_forward
+
+    layer, inputs = case["layer_inputs"], case["inputs"]
+    p = case["params"]
+    out, cache = lstm_forward(layer["x"], p["W"], p["U"], p["b"], inputs.get("h0"), inputs.get("c0"),
+                              inputs.get("mask"))
+    trace, grads = lstm_backward(layer["dh_head"], cache)
+    expected, tol = case["expected"], case["tolerance"]
+    if "x" in expected["forward"]:
+        assert np.array_equal(layer["x"], expected["forward"]["x"])
+    compared = 0
+    for phase, got in (("forward", out), ("backward", trace), ("grads", grads)):
+        for name, value in got.items():
+            e = expected[phase][name]
+            slices = zip(value, e, strict=True) if np.ndim(e) == 3 and phase != "grads" else [(value, e)]
+            for a, b in slices:
+                assert agree(a, b, **tol).ok, (phase, name)
+                compared += 1
+    assert compared >= 13 * case["config"]["T"] + 5  # every step of i..h, dh..dx; dh0, dc0, dW, dU, db

@@ -129,3 +129,22 @@ def test_trained_model_runs_the_same_in_pytorch():
     back = from_torch_state_dict(net.state_dict())
     for k in params:
         assert np.array_equal(back[k], params[k]), k
+
+
+@pytest.mark.parametrize("every,expected", [(3, [3, 6, 7]), (None, None)], ids=["every-3", "adaptive"])
+def test_checkpoints_are_written_every_n_epochs_or_when_cheap(tmp_path, monkeypatch, every, expected):
+    import lstmparity.serialize as serialize
+
+    written = []
+    original = serialize.save_checkpoint
+    monkeypatch.setattr(serialize, "save_checkpoint",
+                        lambda path, state, *a: (written.append(state.epoch), original(path, state, *a)))
+    params, config, data = tiny_task()
+    opts = TrainOptions(epochs=7, batch_size=4, progress=False, checkpoint=str(tmp_path / "ck.json"),
+                        checkpoint_every=every)
+    train_model(params, config, data, None, opts)
+    if expected is not None:
+        assert written == expected  # every 3rd epoch, and the last
+    else:
+        assert written[0] == 1 and written[-1] == 7  # the first epoch (nothing measured yet), and the last
+    assert load_checkpoint(tmp_path / "ck.json")[0].epoch == 7

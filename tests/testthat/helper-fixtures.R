@@ -57,40 +57,41 @@ expect_close <- function(object, expected, rtol, atol, name = NULL) {
   invisible(act$val)
 }
 
-# Tensors computed per time step: compared one step at a time, as the rule says.
-PER_STEP <- c("x", "i", "f", "g", "o", "c", "h", "dh", "do", "dc", "di", "df", "dg", "dx")
+# Tensors computed per time step (from spec/tensors.json): compared one step at a time, as the rule says.
+PER_STEP <- c(per_step_names("forward"), per_step_names("backward"))
 
-# Every comparison a case implies, in trace order (fixtures/README.md): a list
-# of list(name, actual, expected); per-step tensors contribute one entry per step
-# (t = 0..T-1 forward, T-1..0 backward; "t" is 0-based as in the JSON).
+# Every comparison a case implies, in trace order (spec/tensors.json, trace_blocks()):
+# a list of list(name, actual, expected); per-step tensors contribute one entry per
+# step (t = 0..T-1 forward, T-1..0 backward; "t" is 0-based as in the JSON).
 trace_comparisons <- function(case, result) {
   T <- case$config$T
   out <- list()
   add <- function(name, a, e) out[[length(out) + 1L]] <<- list(name = name, actual = a, expected = e)
-  by_step <- function(phase, names, steps) {
-    for (t in steps) for (n in intersect(names, names(case$expected[[phase]]))) {
+  for (block in trace_blocks()) {
+    phase <- block$phase
+    if (phase == "optimizer") {
+      for (k in seq_along(case$expected$optimizer_steps)) {
+        e <- case$expected$optimizer_steps[[k]]
+        r <- result$optimizer_steps[[k]]
+        for (n in block$names) {
+          if (n == "loss") {
+            add(sprintf("optimizer_steps[%d].loss", k - 1L), r$loss, e$loss)
+          } else if (!is.null(e$params[[n]])) {
+            add(sprintf("optimizer_steps[%d].params.%s", k - 1L, n), r$params[[n]], e$params[[n]])
+          }
+        }
+      }
+      next
+    }
+    names <- intersect(block$names, names(case$expected[[phase]]))
+    if (!block$per_step) {
+      for (n in names) add(paste0(phase, ".", n), result[[phase]][[n]], case$expected[[phase]][[n]])
+      next
+    }
+    steps <- if (phase == "forward") seq_len(T) else rev(seq_len(T))
+    for (t in steps) for (n in names) {
       add(sprintf("%s.%s at t = %d", phase, n, t - 1L), slice_t(result[[phase]][[n]], t),
           slice_t(case$expected[[phase]][[n]], t))
-    }
-  }
-  whole <- function(phase, names) {
-    for (n in intersect(names, names(case$expected[[phase]]))) {
-      add(paste0(phase, ".", n), result[[phase]][[n]], case$expected[[phase]][[n]])
-    }
-  }
-  by_step("forward", c("x", "i", "f", "g", "o", "c", "h"), seq_len(T))
-  whole("forward", c("logits", "loss"))
-  whole("backward", "dlogits")
-  by_step("backward", c("dh", "do", "dc", "di", "df", "dg", "dx"), rev(seq_len(T)))
-  whole("backward", c("dh0", "dc0"))
-  whole("grads", c("dWy", "dby", "dW", "dU", "db", "dE"))
-  for (k in seq_along(case$expected$optimizer_steps)) {
-    e <- case$expected$optimizer_steps[[k]]
-    r <- result$optimizer_steps[[k]]
-    add(sprintf("optimizer_steps[%d].loss", k - 1L), r$loss, e$loss)
-    for (n in c("E", "W", "U", "b", "Wy", "by")) {
-      if (is.null(e$params[[n]])) next
-      add(sprintf("optimizer_steps[%d].params.%s", k - 1L, n), r$params[[n]], e$params[[n]])
     }
   }
   out

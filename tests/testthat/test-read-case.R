@@ -55,13 +55,13 @@ good_raw <- function() to_raw(random_case(config_of(2, 3, 3, 4), state = TRUE))
 
 test_that("a missing field is an input error naming it", {
   raw <- good_raw(); raw$params$W <- NULL
-  expect_input_error(parse_case(raw, "case.json"), "params.W", "required by config but missing")
+  expect_input_error(parse_case(raw, "case.json"), "params.W", "'W' is a required property")
   raw <- good_raw(); raw$config$H <- NULL
-  expect_input_error(parse_case(raw, "case.json"), "config.H", "required but missing")
+  expect_input_error(parse_case(raw, "case.json"), "config.H", "'H' is a required property")
   raw <- good_raw(); raw$inputs$proj <- NULL
   expect_input_error(parse_case(raw, "case.json"), "inputs.proj", "required by config but missing")
   raw <- good_raw(); raw$tolerance <- NULL
-  expect_input_error(parse_case(raw, "case.json"), "tolerance", "required but missing")
+  expect_input_error(parse_case(raw, "case.json"), "tolerance", "'tolerance' is a required property")
 })
 
 test_that("a wrong shape is an input error saying what was expected", {
@@ -72,7 +72,7 @@ test_that("a wrong shape is an input error saying what was expected", {
   raw <- good_raw(); raw$inputs$x[[1]][[2]] <- raw$inputs$x[[1]][[2]][-1]
   expect_input_error(parse_case(raw, "case.json"), "inputs.x", "got a ragged, non-numeric or too deeply nested array")
   raw <- good_raw(); raw$inputs$h0[[1]][[1]] <- "0.5"
-  expect_input_error(parse_case(raw, "case.json"), "inputs.h0", "got a ragged, non-numeric or too deeply nested array")
+  expect_input_error(parse_case(raw, "case.json"), "inputs.h0.0.0", "'0.5' is not of type 'number'")
 })
 
 test_that("NA, NaN, Inf and null are input errors naming the element", {
@@ -81,9 +81,9 @@ test_that("NA, NaN, Inf and null are input errors naming the element", {
   raw <- good_raw(); raw$inputs$x[[2]][[1]][[3]] <- Inf
   expect_input_error(parse_case(raw, "case.json"), "inputs.x", "got Inf at inputs.x[1][0][2]")
   raw <- good_raw(); raw$params$U[[1]][1] <- list(NULL) # JSON null
-  expect_input_error(parse_case(raw, "case.json"), "params.U", "got null (NA) at params.U[0][0]")
+  expect_input_error(parse_case(raw, "case.json"), "params.U.0.0", "null is not of type 'number'")
   raw <- good_raw(); raw$inputs$c0[[3]][[4]] <- NA
-  expect_input_error(parse_case(raw, "case.json"), "inputs.c0", "expected finite numbers")
+  expect_input_error(parse_case(raw, "case.json"), "inputs.c0.2.3", "NA is not of type 'number'")
 })
 
 test_that("token ids and targets out of range are input errors", {
@@ -108,7 +108,7 @@ test_that("other malformed cases are input errors", {
   raw <- good_raw(); raw$config$head <- "many_to_many_softmax"
   expect_input_error(parse_case(raw, "case.json"), "config.K", "expected null exactly when")
   raw <- good_raw(); raw$colour <- "blue"
-  expect_input_error(parse_case(raw, "case.json"), "colour", "unknown field")
+  expect_input_error(parse_case(raw, "case.json"), "colour", "Additional properties are not allowed")
 })
 
 test_that("unreadable files and invalid JSON are input errors naming the file", {

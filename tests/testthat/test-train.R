@@ -38,14 +38,11 @@ test_that("the loss falls with Adam + clip-norm and with SGD + clip-value", {
   }
 })
 
-test_that("the Hamlet and Reuters losses fall (short runs)", {
-  root <- repo_root()
-  skip_if(is.null(root), "data/ and fixtures/data/ live in the repository, not in the built package")
-  ham <- train_hamlet(epochs = 15, progress = FALSE, path = file.path(root, "data", "hamlet.txt"))
+test_that("the Hamlet and Reuters losses fall (short runs, on the installed demo data)", {
+  ham <- train_hamlet(epochs = 15, progress = FALSE)
   expect_lt(ham$result$history$loss[15], ham$result$history$loss[1] - 0.3)
   expect_length(ham$vocab, 32)
-  reu <- train_reuters(epochs = 4, progress = FALSE,
-                       path = file.path(root, "fixtures", "data", "reuters_acq_crude.json"))
+  reu <- train_reuters(epochs = 4, progress = FALSE)
   expect_lt(reu$result$history$loss[4], 0.8 * reu$result$history$loss[1])
 })
 

@@ -1,0 +1,2 @@
+# An infinite loop.
+lstmparity_adapter <- function(case) repeat {}

@@ -1,0 +1,114 @@
+"""The fixture's correct values, arranged for recomputing one tensor under a hypothesis.
+
+At the first divergence everything upstream of it agrees with the fixture, so a
+hypothesis is tested on the fixture's own values (the case's ``expected``,
+``params`` and ``inputs``): what would this tensor be if the implementation had
+this bug and everything before it right? :class:`Upstream` holds those values,
+per step ``(T, B, H)``; derived quantities (the pre-activations ``z``, the
+carried gradients ``dh_next``, ``dc_next``) are recomputed from them with the
+equations of python/lstmparity/cell.py.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from .compare import gate_names
+
+
+class Upstream:
+    """Correct values of one case. Per-step arrays are (T, B, H) unless stated; m is (T, B, 1)."""
+
+    def __init__(self, case: dict, runs: dict[str, dict] | None = None) -> None:
+        self.case = case
+        self.config = case["config"]
+        self.params = case["params"]
+        self.inputs = case["inputs"]
+        self.expected = case["expected"]
+        fwd = self.expected["forward"]
+        self.T, self.B, self.H = np.shape(fwd["h"])
+        self.gates = gate_names(self.config.get("cell"))
+        self.runs = {} if runs is None else runs  # results of the reference with a catalogued bug, by mutant name
+
+    def fwd(self, name: str) -> np.ndarray:
+        return np.asarray(self.expected["forward"][name], dtype=float)
+
+    def bwd(self, name: str) -> np.ndarray:
+        return np.asarray(self.expected["backward"][name], dtype=float)
+
+    def block(self, a: np.ndarray, gate: str) -> np.ndarray:
+        """The H-wide column block of one gate of a (..., n_gates * H) array."""
+        k = self.gates.index(gate)
+        return a[..., k * self.H : (k + 1) * self.H]
+
+    # forward values
+    @cached_property
+    def x(self) -> np.ndarray:
+        """(T, B, D): the layer's input (the embedding's output when there is one)."""
+        return self.fwd("x") if "x" in self.expected["forward"] else np.asarray(self.inputs["x"], dtype=float)
+
+    @cached_property
+    def m(self) -> np.ndarray:
+        mask = self.inputs.get("mask")
+        return np.ones((self.T, self.B, 1)) if mask is None else np.asarray(mask, dtype=float)[:, :, None]
+
+    def _prev(self, name: str) -> np.ndarray:
+        start = self.inputs.get(name + "0")
+        first = np.zeros((1, self.B, self.H)) if start is None else np.asarray(start, dtype=float)[None]
+        return np.concatenate([first, self.fwd(name)[:-1]])
+
+    @cached_property
+    def h_prev(self) -> np.ndarray:
+        return self._prev("h")
+
+    @cached_property
+    def c_prev(self) -> np.ndarray:
+        return self._prev("c")
+
+    @cached_property
+    def xw(self) -> np.ndarray:
+        """(T, B, 4H): x_t W + b."""
+        return self.x @ self.params["W"] + self.params["b"]
+
+    @cached_property
+    def z(self) -> np.ndarray:
+        """(T, B, 4H): the gates' pre-activations x_t W + b + h_{t-1} U."""
+        return self.xw + self.h_prev @ self.params["U"]
+
+    @cached_property
+    def c_new(self) -> np.ndarray:
+        """c~_t = f * c_{t-1} + i * g (before the mask carries the state)."""
+        return self.fwd("f") * self.c_prev + self.fwd("i") * self.fwd("g")
+
+    @cached_property
+    def tanh_c(self) -> np.ndarray:
+        return np.tanh(self.c_new)
+
+    # backward values
+    @cached_property
+    def dz(self) -> np.ndarray:
+        """(T, B, 4H): [di | df | dg | do]."""
+        return np.concatenate([self.bwd("d" + n) for n in self.gates], axis=-1)
+
+    @cached_property
+    def dc_next(self) -> np.ndarray:
+        """dL/dc_t carried into step t from step t+1 (zero at the last step)."""
+        out = np.zeros((self.T, self.B, self.H))
+        dc, f, m = self.bwd("dc"), self.fwd("f"), self.m
+        for t in range(self.T - 2, -1, -1):
+            out[t] = dc[t + 1] * f[t + 1] + (1.0 - m[t + 1]) * out[t + 1]
+        return out
+
+    @cached_property
+    def dh_next(self) -> np.ndarray:
+        """dL/dh_t carried into step t from step t+1 (zero at the last step)."""
+        out = np.zeros((self.T, self.B, self.H))
+        out[:-1] = self.dz[1:] @ self.params["U"].T + (1.0 - self.m[1:]) * self.bwd("dh")[1:]
+        return out
+
+    @cached_property
+    def dh_head(self) -> np.ndarray:
+        """dL/dh_t from the head alone: dh_t minus what step t+1 sends back."""
+        return self.bwd("dh") - self.dh_next

@@ -1,0 +1,84 @@
+"""spec/tensors.json is the one source of names, shapes and trace order; what is generated from it is current."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT
+from lstmparity import generate, spec
+from lstmparity.fixtures import schema, shapes
+from lstmparity.trace import trace_order
+
+
+def test_generated_files_are_current():
+    """Package copies of the spec, the schema's expected/layer_inputs, the docs tables: `make generate`."""
+    assert generate.stale(ROOT) == []
+
+
+def test_a_stale_generated_file_is_detected(tmp_path):
+    """The staleness check can fail: copy the inputs, change the spec's meaning of do, and see the copies go stale."""
+    for rel in ("spec/tensors.json", "spec/README.md", "fixtures/README.md", generate.SCHEMA):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text((ROOT / rel).read_text())
+    for rel, text in generate.generated_files(tmp_path).items():  # a current tree ...
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    (tmp_path / "fixtures" / "x.json").write_text((ROOT / "fixtures" / "tiny_random.json").read_text())
+    source = tmp_path / "spec" / "tensors.json"
+    source.write_text(source.read_text().replace("gradient of the output gate's", "gradient of the o gate's"))
+    assert set(generate.stale(tmp_path)) >= {"python/lstmparity/tensors.json", "inst/spec/tensors.json",
+                                             "fixtures/README.md"}
+
+
+def test_package_copy_is_the_spec():
+    assert json.loads((ROOT / "spec" / "tensors.json").read_text()) == spec.spec()
+
+
+def test_rows_are_well_formed():
+    s = spec.spec()
+    columns = set(s["columns"])
+    positions = {}
+    for r in s["tensors"]:
+        assert set(r) == columns, r["name"]
+        assert r["phase"] in s["phases"]
+        assert all(d in s["dims"] for d in r["dims"]), r
+        assert r["cell"] == "any" or r["cell"] in s["cells"]
+        assert r["heads"] is None or set(r["heads"]) <= set(s["heads"])
+        assert not r["per_step"] or r["dims"][0] == "T"
+        if r["trace"] is not None:  # one name per position (rows of one name under other heads share it)
+            assert positions.setdefault(r["trace"], (r["phase"], r["name"])) == (r["phase"], r["name"])
+    assert sorted(positions) == list(range(1, len(positions) + 1))
+
+
+def test_trace_order_is_the_documented_one():
+    assert spec.trace_blocks() == [
+        spec.Block("forward", True, ("x", "i", "f", "g", "o", "c", "h")),
+        spec.Block("forward", False, ("logits", "loss")),
+        spec.Block("backward", False, ("dlogits",)),
+        spec.Block("backward", True, ("dh", "do", "dc", "di", "df", "dg", "dx")),
+        spec.Block("backward", False, ("dh0", "dc0")),
+        spec.Block("grads", False, ("dWy", "dby", "dW", "dU", "db", "dE")),
+        spec.Block("optimizer", False, ("loss", "E", "W", "U", "b", "Wy", "by")),
+    ]
+    assert spec.param_order() == ("E", "W", "U", "b", "Wy", "by")
+
+
+def test_every_committed_case_holds_exactly_the_tensors_the_spec_gives(case):
+    """The expected tensors of a case are exactly the spec's rows that apply to its config, in their shapes."""
+    expect = shapes(case["config"])
+    held = {f"expected.{p}.{n}" for p in ("forward", "backward", "grads") for n in case["expected"][p]}
+    assert held == {k for k in expect if k.startswith("expected.")}
+    assert set(case["layer_inputs"]) == {"x", "dh_head"}
+    order = trace_order(case["expected"])
+    T = case["config"]["T"]
+    per_step = sum(1 for e in order if e.step is not None and e.phase != "optimizer")
+    assert per_step == T * (len(spec.per_step_names("forward")) - (case["config"]["V"] is None) +
+                            len(spec.per_step_names("backward")))
+
+
+@pytest.mark.parametrize("phase", ["forward", "backward", "grads"])
+def test_schema_expected_is_closed_and_names_every_tensor(phase):
+    part = schema()["properties"]["expected"]["properties"][phase]
+    assert part["additionalProperties"] is False
+    assert set(part["properties"]) == {r["name"] for r in spec.rows(phase)}
