@@ -4,8 +4,9 @@
 #'
 #' `CELLS` says, for `"lstm"`, `"gru"` and `"rnn"`, what a caller needs to run
 #' a cell without knowing which it is: its gate names (the column blocks of `W`,
-#' `U`, `b`, in order; from the spec, `spec/tensors.json`, which Python reads too), its parameter names, its carried states, and the
-#' layer's forward and backward. `layer_forward()` returns list(`out`, `cache`)
+#' `U`, `b`, in order; from the spec, `spec/tensors.json`, which Python reads
+#' too), its parameter names, its carried states, and the layer's forward and
+#' backward. `layer_forward()` returns list(`out`, `cache`)
 #' with `out$h` a list of T matrices `c(B, H)`; `layer_backward()` returns
 #' list(`trace`, `grads`) with `trace$dh`, `trace$dx` (lists of T matrices),
 #' `trace$dh0` and a gradient `"d" + name` for every parameter.
