@@ -23,6 +23,14 @@
 #' @param m `NULL` (no mask) or numeric vector of length `B` with values 0/1.
 #' @return list(`i, f, g, o`: the gate activations; `c`, `h`: the carried
 #'   state; `tanh_c`: tanh(c~)), each dim `c(B, H)`.
+#' @examples
+#' # The one-unit worked example (fixtures/one_unit_worked_example.json):
+#' # x_t = 1, h_{t-1} = 1, c_{t-1} = 2; weights in gate order i, f, g, o.
+#' W <- matrix(c(1.65, 1.63, 0.94, -0.19), 1)
+#' U <- matrix(c(2.00, 2.70, 1.41, 4.38), 1)
+#' b <- c(0.62, 1.62, -0.32, 0.59)
+#' s <- lstm_step_forward(1 %*% W + b, h_prev = matrix(1), c_prev = matrix(2), U = U)
+#' unlist(s)            # f = 0.9974, i = 0.9862, ..., c = 2.9476, h = 0.9862
 #' @seealso [lstm_local_grads()], [lstm_step_backward()], [lstm_forward()]
 #' @export
 lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
@@ -62,6 +70,13 @@ lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
 #'   dim `c(T, B, H)` (all steps).
 #' @param m `NULL`, or 0/1 of length `B` (one step) or dim `c(T, B)` (all steps).
 #' @return list(`dh_do`, `dh_dc`, `dc_di`, `dc_df`, `dc_dg`), each the shape of `i`.
+#' @examples
+#' set.seed(1)
+#' B <- 2; H <- 3
+#' s <- lstm_step_forward(matrix(rnorm(B * 4 * H), B), matrix(0, B, H), matrix(1, B, H),
+#'                        U = matrix(rnorm(H * 4 * H), H))
+#' local <- lstm_local_grads(s$i, s$f, s$g, s$o, c_prev = matrix(1, B, H), s$tanh_c)
+#' local$dc_df          # dc~/dz_f = c_{t-1} * f * (1 - f)
 #' @export
 lstm_local_grads <- function(i, f, g, o, c_prev, tanh_c, m = NULL) {
   dh_do <- tanh_c * o * (1 - o)
@@ -99,6 +114,17 @@ lstm_local_grads <- function(i, f, g, o, c_prev, tanh_c, m = NULL) {
 #' @return list(`dc`; `di, df, dg, do`: the blocks of `dz`; `dh_prev`,
 #'   `dc_prev`: what goes to step t-1), each dim `c(B, H)`. (The layer assembles
 #'   `dz = [di | df | dg | do]` itself.)
+#' @examples
+#' set.seed(1)
+#' B <- 2; H <- 3
+#' U <- matrix(rnorm(H * 4 * H), H)
+#' c_prev <- matrix(rnorm(B * H), B)
+#' s <- lstm_step_forward(matrix(rnorm(B * 4 * H), B), matrix(0, B, H), c_prev, U)
+#' local <- lstm_local_grads(s$i, s$f, s$g, s$o, c_prev, s$tanh_c)
+#' # The last step of a loss L = sum(h_t): dh = 1, nothing comes from step t+1.
+#' back <- lstm_step_backward(dh = matrix(1, B, H), dc_next = matrix(0, B, H), local$dh_do,
+#'                            local$dh_dc, local$dc_di, local$dc_df, local$dc_dg, s$f, U)
+#' back$dc_prev         # dL/dc_{t-1} = dc * f
 #' @seealso [lstm_step_forward()], [lstm_backward()]
 #' @export
 lstm_step_backward <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m = NULL) {

@@ -95,8 +95,9 @@ make_batch <- function(dataset, idx) {
 #' `char_vocab()`: distinct characters sorted by code point. `char_dataset()`: one
 #' sequence, predict character t+1 from character t. `tokenize()`: lower-case words,
 #' runs of a-z, of one string (a longer vector is an error: use `tokenize_texts()`,
-#' which returns a list with one character vector per text). `build_vocab()`: `"<pad>", "<unk>"`, then words seen at least
-#' `min_count` times, by count then alphabetically. `encode_words()`: 1-based ids of
+#' which returns a list with one character vector per text). `build_vocab()`:
+#' `"<pad>", "<unk>"`, then words seen at least `min_count` times, by count then alphabetically.
+#' `encode_words()`: 1-based ids of
 #' the first `max_len` words, unknown words to `"<unk>"` (id 2). `text_datasets()`:
 #' train and test sets from a text-classification file, vocabulary from the train split;
 #' `text_splits()`: train, valid and test. `read_reuters()`: a text-classification file
@@ -199,8 +200,9 @@ encode_words <- function(words, vocab, max_len) {
 read_reuters <- function(path = NULL, need = c("train", "test")) {
   if (is.null(path)) path <- dataset_path("reuters_acq_crude.json")
   raw <- tryCatch(jsonlite::fromJSON(path, simplifyVector = FALSE),
-                  error = function(e) data_error(path, ": cannot read a JSON file: ",
-                                                 strsplit(conditionMessage(e), "\n")[[1]][1]))
+                  error = function(e) {
+                    data_error(path, ": cannot read a JSON file: ", strsplit(conditionMessage(e), "\n")[[1]][1])
+                  })
   check_text_file(raw, path, need)
   docs <- raw$documents
   raw$labels <- unlist(raw$labels)

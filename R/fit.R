@@ -158,7 +158,9 @@ predict.lstm_fit <- function(object, newdata, type = c("class", "prob", "link"),
     model_forward(object$params, object$config, make_batch(data, idx))$trace$logits
   }))
   binary <- object$config$head == "many_to_one_sigmoid"
-  if (type == "link") return(if (binary) logits[, 1] else structure(logits, dimnames = list(NULL, as.character(object$classes))))
+  if (type == "link") {
+    return(if (binary) logits[, 1] else structure(logits, dimnames = list(NULL, as.character(object$classes))))
+  }
   if (binary) {
     p <- sigmoid(logits[, 1])
     if (type == "prob") return(p)

@@ -18,6 +18,13 @@
 #' @param tiny the smallest denominator.
 #' @return `numerical_grads()`: named list `dE`, `dW`, ... (as `params`) and
 #'   `dh0`, `dc0` (`c(B, H)`). `rel_error()`: a number.
+#' @examples
+#' config <- list(T = 3, B = 2, D = 2, H = 2, V = NULL, K = 2, head = "many_to_one_softmax")
+#' params <- init_params(config, seed = 1)
+#' inputs <- list(x = array(seq(-1, 1, length.out = 12), c(3, 2, 2)), targets = c(2L, 1L))
+#' analytic <- loss_and_grads(params, config, inputs)$grads
+#' numerical <- numerical_grads(params, config, inputs)
+#' rel_error(analytic$dU, numerical$dU)   # about 1e-9: finite-difference error, not a bug
 #' @name gradcheck
 NULL
 

@@ -5,9 +5,13 @@
 # step functions return, (B, .) matrices, in lists of T: `out$h[[t]]` here is
 # `out["h"][t]` in Python. (Stacking them into (T, B, .) arrays costs R a
 # transpose each, about as much as the arithmetic of a whole backward step
-# loop; stack_steps() does it when an array is wanted.) The parameter gradients
-# are one matrix product each, over all T * B rows, after the backward loop.
-# Three more differences from the NumPy code, all for speed in R and none
+# loop; stack_steps() does it when an array is wanted.) Each loop keeps what the
+# step function returned, one list per step, and picks the trace out of them
+# once after the loop (lapply(steps, `[[`, name)); inputs and dx are split into
+# steps with one split() (unstack_steps()), not one R call per step: at small
+# shapes an R function call costs more than the arithmetic of a step. The
+# parameter gradients are one matrix product each, over all T * B rows, after
+# the backward loop. Three more differences from the NumPy code, all for speed in R and none
 # changing a formula:
 # - x_t W + b is computed at the top of each step, as [1 | x_t] [b; W] (one
 #   product; slicing step t out of a precomputed (T * B, 4H) product costs R
@@ -77,6 +81,11 @@ lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
 #'   with `rbind()`: row `(t - 1) * B + b`; any order works if it is the same in
 #'   all three.)
 #' @return list(`dW`: `c(D, 4H)`, `dU`: `c(H, 4H)`, `db`: length `4H`).
+#' @examples
+#' x <- matrix(1:6 / 10, 3, 2)          # 3 rows (T * B), D = 2
+#' h_prev <- matrix(0, 3, 1)            # H = 1
+#' dz <- matrix(1, 3, 4)                # [di | df | dg | do]
+#' lstm_param_grads(x, h_prev, dz)$dW   # each column: the column sums of x
 #' @export
 lstm_param_grads <- function(x, h_prev, dz) {
   dW <- crossprod(x, dz)
@@ -102,6 +111,18 @@ lstm_param_grads <- function(x, h_prev, dz) {
 #' @return list(`trace`: list(`dh, do, dc, di, df, dg` (each a list of T
 #'   matrices, `c(B, H)`), `dx` (a list of T matrices, `c(B, D)`), `dh0, dc0`
 #'   (`c(B, H)`)); `grads`: list(`dW, dU, db`)).
+#' @examples
+#' T <- 5; B <- 2; D <- 3; H <- 4
+#' set.seed(1)
+#' x <- array(rnorm(T * B * D), c(T, B, D))
+#' W <- matrix(rnorm(D * 4 * H) / 2, D); U <- matrix(rnorm(H * 4 * H) / 2, H); b <- numeric(4 * H)
+#' fwd <- lstm_forward(x, W, U, b)
+#' h <- stack_steps(fwd$out$h)            # dim c(T, B, H)
+#' bwd <- lstm_backward(array(1, c(T, B, H)), fwd$cache)  # L = sum(h)
+#' # dL/dW[1, 1] by central differences agrees with the backward pass:
+#' e <- 1e-6; W2 <- W; W2[1, 1] <- W[1, 1] + e; W3 <- W; W3[1, 1] <- W[1, 1] - e
+#' loss <- function(W) sum(stack_steps(lstm_forward(x, W, U, b)$out$h))
+#' c(backward = bwd$grads$dW[1, 1], numerical = (loss(W2) - loss(W3)) / (2 * e))
 #' @seealso [lstm_forward()]
 #' @export
 lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,

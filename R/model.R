@@ -45,6 +45,9 @@ reference_ops <- function(...) {
 #' @return named list: `E` (`c(V, D)`, with an embedding), `W` (`c(D, 4H)`),
 #'   `U` (`c(H, 4H)`), `b` (length `4H`), `Wy` (`c(H, K)`), `by` (length `K`)
 #'   (with a head).
+#' @examples
+#' p <- init_params(list(T = 5, B = 2, D = 3, H = 4, V = 10, K = 2, head = "many_to_one_softmax"))
+#' str(p)                              # E, W, U, b, Wy, by
 #' @export
 init_params <- function(config, seed = 0, scale = NULL) {
   D <- config$D; H <- config$H; V <- config$V; K <- config$K
@@ -91,6 +94,19 @@ with_seed <- function(seed, code) {
 #'   `dE`?)). `loss_and_grads()`: list(`loss`, `grads`). The layer's per-step
 #'   values (`i` .. `h`, `dh` .. `dx`) are lists of T matrices, as [lstm_forward()]
 #'   and [lstm_backward()] return them; [run_case()] stacks them into arrays.
+#' @examples
+#' config <- list(T = 6, B = 3, D = 2, H = 4, V = NULL, K = 3, head = "many_to_one_softmax")
+#' params <- init_params(config, seed = 1)
+#' set.seed(1)
+#' inputs <- list(x = array(rnorm(6 * 3 * 2), c(6, 3, 2)), targets = c(1L, 3L, 2L))
+#' fwd <- model_forward(params, config, inputs)
+#' fwd$trace$loss                       # mean cross-entropy
+#' bwd <- model_backward(fwd$cache)
+#' names(bwd$grads)                     # dWy, dby, dW, dU, db
+#' # One SGD step against the gradient lowers the loss:
+#' lg <- loss_and_grads(params, config, inputs)
+#' stepped <- Map(function(p, g) p - 0.1 * g, params, lg$grads[paste0("d", names(params))])
+#' loss_and_grads(stepped, config, inputs)$loss < lg$loss
 #' @name model
 NULL
 

@@ -17,6 +17,13 @@
 #'   the names, order and shapes of the case's `expected` (per-step tensors
 #'   `c(T, B, .)`, `dh0, dc0` `c(B, H)`).
 #' @examples
+#' # A case built in memory (head "none": L = sum(proj * h)):
+#' config <- list(T = 3, B = 2, D = 2, H = 4, V = NULL, K = NULL, head = "none")
+#' case <- list(config = config, params = init_params(config, seed = 1),
+#'              inputs = list(x = array(1, c(3, 2, 2)), proj = array(1, c(3, 2, 4))))
+#' result <- run_case(case)
+#' dim(result$backward$dc)              # c(T, B, H), as in the fixtures
+#' # A fixture, from the repository root:
 #' \dontrun{
 #' case <- read_case("fixtures/batch_all_dims_differ.json")
 #' result <- run_case(case)

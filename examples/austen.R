@@ -1,11 +1,17 @@
 # The Austen task (examples/austen.py) with our R LSTM: test accuracy over 5 seeds and seconds per epoch.
-#   OPENBLAS_NUM_THREADS=1 Rscript examples/austen.R        (from the repository root, or anywhere with the package installed)
+#   OPENBLAS_NUM_THREADS=1 Rscript examples/austen.R
+#   (from the repository root, or anywhere with the package installed)
 # Settings: examples/austen_settings.json (the file examples/austen.py reads; chosen on the
 # validation split with examples/austen.py --select). Initial weights come from R's own generator
 # (init_params()), so the seeds give other starting points than in Python: compare means and sds.
 
 # From a checkout: the R/ sources; elsewhere: the installed package.
-lp <- if (file.exists("R/source.R")) { source("R/source.R"); lstmparity_source("R") } else asNamespace("lstmparity")
+if (file.exists("R/source.R")) {
+  source("R/source.R")
+  lp <- lstmparity_source("R")
+} else {
+  lp <- asNamespace("lstmparity")
+}
 settings <- if (file.exists("examples/austen_settings.json")) "examples/austen_settings.json" else
   file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1])), "austen_settings.json")
 s <- jsonlite::fromJSON(settings)

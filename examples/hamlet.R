@@ -3,7 +3,12 @@
 # Prints greedy next-character accuracy and ms/epoch; writes out/hamlet_r.json and out/hamlet_r.png.
 
 # From a checkout: the R/ sources; elsewhere: the installed package.
-lp <- if (file.exists("R/source.R")) { source("R/source.R"); lstmparity_source("R") } else asNamespace("lstmparity")
+if (file.exists("R/source.R")) {
+  source("R/source.R")
+  lp <- lstmparity_source("R")
+} else {
+  lp <- asNamespace("lstmparity")
+}
 args <- commandArgs(trailingOnly = TRUE)
 epochs <- if (length(args)) as.integer(args[1]) else 1000L
 s <- lp$train_hamlet(epochs = epochs, progress = interactive() || isatty(stdout()))

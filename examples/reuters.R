@@ -4,7 +4,12 @@
 # looking at it, so it is not a held-out estimate; docs/training.md); writes out/reuters_r.json, .png.
 
 # From a checkout: the R/ sources; elsewhere: the installed package.
-lp <- if (file.exists("R/source.R")) { source("R/source.R"); lstmparity_source("R") } else asNamespace("lstmparity")
+if (file.exists("R/source.R")) {
+  source("R/source.R")
+  lp <- lstmparity_source("R")
+} else {
+  lp <- asNamespace("lstmparity")
+}
 args <- commandArgs(trailingOnly = TRUE)
 epochs <- if (length(args)) as.integer(args[1]) else 25L
 s <- lp$train_reuters(epochs = epochs, progress = interactive() || isatty(stdout()))

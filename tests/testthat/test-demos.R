@@ -16,9 +16,11 @@ test_that("train_hamlet() trains a character model on any text and reports its a
 test_that("train_reuters() trains the sigmoid classifier on a Reuters-shaped file", {
   path <- tempfile(fileext = ".json")
   on.exit(unlink(path), add = TRUE)
-  docs <- data.frame(text = rep(c("oil crude barrel price oil", "shares acquire company stake shares"), 6),
-                     split = rep(c("train", "test"), each = 6), label = rep(c(1L, 0L), 6))
-  jsonlite::write_json(list(documents = docs), path)
+  docs <- lapply(1:12, function(k) {
+    list(text = c("shares acquire company stake shares", "oil crude barrel price oil")[k %% 2 + 1],
+         label = k %% 2, split = if (k <= 6) "train" else "test")
+  })
+  jsonlite::write_json(list(labels = list("acq", "crude"), documents = docs), path, auto_unbox = TRUE)
   out <- train_reuters(epochs = 2, batch_size = 4, embed = 3, hidden = 3, progress = FALSE, path = path)
   expect_identical(out$config$head, "many_to_one_sigmoid")
   expect_true(all(c("<pad>", "<unk>", "oil", "shares") %in% out$vocab))
