@@ -19,6 +19,7 @@ runs, and what tests of our own trusted code (the mutation catalogue) use direct
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import os
@@ -107,12 +108,17 @@ def load_py_function(spec: str) -> Callable[[dict], Any]:
             if not file.is_file():
                 raise BadInput(f"--impl {spec}: no file {target}")
             sys.path.insert(0, str(file.parent))
-            mod_spec = importlib.util.spec_from_file_location(file.stem, file)
+            name = adapter_module_name(file)
+            mod_spec = importlib.util.spec_from_file_location(name, file)
             module = importlib.util.module_from_spec(mod_spec)
+            sys.modules[name] = module  # as import does: @dataclass, pickle, typing look the module up there
             here = os.getcwd()
             os.chdir(file.parent)
             try:
                 mod_spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[name]
+                raise
             finally:
                 os.chdir(here)
         else:
@@ -125,6 +131,13 @@ def load_py_function(spec: str) -> Callable[[dict], Any]:
     if not callable(fn):
         raise BadInput(f"--impl {spec}: {target} defines no function {func}()")
     return fn
+
+
+def adapter_module_name(file: Path) -> str:
+    """The name an adapter file is imported under: unique per file, apart from any module of the
+    user's (``my_lstm.py`` next to ``adapter.py`` stays importable as ``my_lstm``)."""
+    digest = hashlib.sha1(str(file).encode(), usedforsecurity=False).hexdigest()[:12]
+    return f"lstmparity_adapter_{digest}_{file.stem}"
 
 
 def make_impls(specs: list[str], mutant: str | None = None, rsession: Any = None,

@@ -207,3 +207,47 @@ def test_layer_only_with_masks_is_checked_on_every_committed_fixture(capsys):
     impl.close()
     with capsys.disabled():
         print("\nlayer-only adapter (masks supported) on every committed fixture: tensors compared", *lines, sep="\n")
+
+
+DATACLASS_ADAPTER = '''from dataclasses import dataclass
+
+from lstmparity.model import run_case
+
+
+@dataclass
+class Settings:
+    scale: float = 1.0
+
+
+def adapter(case):
+    assert Settings().scale == 1.0
+    return run_case(case)
+'''
+
+
+def test_an_adapter_file_defining_a_dataclass_loads_and_runs(tmp_path):
+    import sys
+
+    from conformance.impls import adapter_module_name, load_py_function
+
+    file = tmp_path / "with_dataclass.py"
+    file.write_text(DATACLASS_ADAPTER)
+    fn = load_py_function(f"py:{file}:adapter")  # @dataclass looks its module up in sys.modules
+    assert sys.modules[adapter_module_name(file.resolve())].Settings().scale == 1.0
+    assert fn.__module__ != "with_dataclass"  # not under a name the user's own modules may have
+    [impl] = make_impls([f"py:{file}:adapter"])
+    out = run_one(impl, load_fixture(FIXTURES / "tiny_random.json"), 60)
+    impl.close()
+    assert out.status == "agree", out.message
+
+
+def test_an_adapter_file_that_fails_to_import_leaves_no_module_behind(tmp_path):
+    import sys
+
+    from conformance.impls import adapter_module_name, load_py_function
+
+    file = tmp_path / "broken.py"
+    file.write_text("raise ValueError('no weights here')\n")
+    with pytest.raises(BadInput, match="cannot import .*broken.py: ValueError: no weights here"):
+        load_py_function(f"py:{file}:adapter")
+    assert adapter_module_name(file.resolve()) not in sys.modules
