@@ -19,10 +19,9 @@ pytestmark = pytest.mark.skipif(r_unavailable() is not None, reason="the corpus 
 
 
 def conform(capsys, tmp_path, group: str, timeout: str) -> tuple[int, dict, str]:
-    """One run of the group's adapters; the references run next to the "run" group (next to the hangs, on a
-    loaded 2-core machine, 2 s could be too short for them: the hanging adapters use the CPU meanwhile)."""
+    """One run of the group's adapters, with the two references next to them (they must still agree)."""
     specs = [m.impl() for m in CORPUS if m.group == group]
-    references = ["python", "r"] if group == "run" else []
+    references = ["python", "r"]
     argv = ["conform", "--case", "tiny_random", "--timeout", timeout, "--report", str(tmp_path / "r.json"),
             "--junit", str(tmp_path / "r.xml")]
     for spec in [*specs, *references]:
@@ -36,6 +35,13 @@ def conform(capsys, tmp_path, group: str, timeout: str) -> tuple[int, dict, str]
     return code, {r["implementation"]: r for r in doc["results"]}, out
 
 
+# The hangs' limit, 2 s, is what the references get too, next to three adapters that keep both cores busy
+# (infinite_loop, repeat, blas). Their timed work on tiny_random is run_case() alone: the worker has
+# started, loaded the code and (R) read the case before the clock starts. Measured with
+# `.venv/bin/python bench/reference_case_time.py` at load 5.6 on 2 cores: python 4-8 ms wall, r 22-31 ms
+# wall, at most 10 ms CPU each (one clock tick); even at a tenth of a core that is 0.1 s: a margin of
+# 20x. (R used to read the case, compiling its reader on first use, inside the limit: ~1 s CPU, 2.2 s
+# wall under load, which made this test flaky.)
 @pytest.mark.parametrize(("group", "timeout"), [("run", "20"), ("hang", "2")])
 def test_every_misbehaviour_is_reported_and_the_references_still_agree(capsys, tmp_path, group, timeout):
     code, results, out = conform(capsys, tmp_path, group, timeout)
@@ -43,12 +49,11 @@ def test_every_misbehaviour_is_reported_and_the_references_still_agree(capsys, t
     for m in (m for m in CORPUS if m.group == group):
         got = results[m.impl()]
         assert (got["status"], m.message in (got["message"] or "")) == (m.status, True), (m.spec, got["message"])
-    if group == "run":  # the references still agree; a Python error shows the last frames in the user's file
-        assert results["python"]["status"] == results["r"]["status"] == "agree"
+    assert results["python"]["status"] == results["r"]["status"] == "agree", (results["python"], results["r"])
+    if group == "run":  # a Python error shows the last frames in the user's file
         traceback = results[next(m.impl() for m in CORPUS if m.spec.endswith(":raises_in_helper"))]["message"]
         assert "misbehave.py:" in traceback and "in _helper: return x @ np.ones((7, 7))" in traceback
-    assert "Tensors compared:" in out
-    assert group != "run" or "python: 45 of 45 applicable tensors compared (45 in the fixtures)" in out
+    assert "Tensors compared:" in out and "python: 45 of 45 applicable tensors compared (45 in the fixtures)" in out
 
 
 @pytest.mark.parametrize("m", [m for m in CORPUS if m.group == "load"], ids=lambda m: m.spec)
