@@ -249,6 +249,7 @@ json_shape <- function(v, depth = 3L) {
     shape <- c(shape, n[1L])
     if (n[1L] == 0L) return(shape)
     kids <- unlist(nodes, recursive = FALSE, use.names = FALSE)
+    if (all_numbers(kids)) return(shape)
     lists <- vapply(kids, is.list, NA)
     if (!any(lists)) return(leaf_shape(kids, shape))
     if (!all(lists) || length(shape) > depth) return(NULL)
@@ -257,13 +258,19 @@ json_shape <- function(v, depth = 3L) {
   }
 }
 
+# TRUE when every element of the list `x` is one number: not null, a string, true/false, a list
+# or a vector. In one pass of compiled code (unlist, lengths, rapply), not one R call per element.
+all_numbers <- function(x) {
+  if (!is.list(x)) return(is.numeric(x) && is.null(dim(x)))
+  flat <- unlist(x, recursive = FALSE, use.names = FALSE) # a list if x holds one; true/false become 1/0:
+  is.numeric(flat) && length(flat) == length(x) && all(lengths(x) == 1L) &&
+    is.null(rapply(x, function(e) TRUE, how = "unlist", # so look for them (and for matrices)
+                   classes = c("logical", "character", "complex", "raw", "matrix", "array")))
+}
+
 # The shape of an array whose last level holds `leaves` (shape: the levels above), or NULL
-# when the leaves are not all numbers of one shape. Numbers (the committed cases) are
-# recognised at once; null, NA and strings go through json_shape() one by one.
+# when the leaves are not all numbers of one shape (null counts as a number, refused later).
 leaf_shape <- function(leaves, shape) {
-  if (all(vapply(leaves, is.numeric, NA)) && all(lengths(leaves) == 1L) && is.null(unlist(lapply(leaves, dim)))) {
-    return(shape)
-  }
   inner <- lapply(leaves, json_shape, 0L)
   first <- inner[[1]]
   if (is.null(first) || !all(vapply(inner, identical, logical(1), first))) return(NULL)

@@ -189,7 +189,7 @@ numeric_nest <- function(value, levels) {
   nodes <- value
   for (level in seq_len(max(levels, 0L))) {
     if (!length(nodes)) return(TRUE)
-    if (all(vapply(nodes, is.numeric, NA)) && all(lengths(nodes) == 1L)) return(TRUE)
+    if (all_numbers(nodes)) return(TRUE)
     if (!all(vapply(nodes, is.list, NA)) || !is.null(unlist(lapply(nodes, names)))) return(FALSE) # {} too
     nodes <- unlist(nodes, recursive = FALSE, use.names = FALSE)
   }
