@@ -18,6 +18,8 @@
 #' @param seed seed of R's random numbers.
 #' @param steps,lr number of Adam steps and learning rate.
 #' @param n_test held-out sequences.
+#' @param keep_bias initial bias of the LSTM's f and the GRU's z (1, the usual
+#'   forget-gate bias; see [init_cell_params()]).
 #' @param p,x,y parameters (the cell's and `Wy, by`), inputs `c(T, N, D)`, labels.
 #' @return `first_token_task()`: list(`x` `c(T, N, D)`, `y` length N in 0/1).
 #'   `cell_gradient_norms()`: numeric length T. `train_first_token()`:
@@ -36,8 +38,10 @@ first_token_task <- function(N, T, D = 4) {
   list(x = x, y = y)
 }
 
-init_demo_params <- function(cell, D, H) {
-  p <- init_cell_params(cell, D, H)
+KEEP_BIAS <- 1 # initial bias of the LSTM's f and the GRU's z (the usual forget-gate bias)
+
+init_demo_params <- function(cell, D, H, keep_bias = KEEP_BIAS) {
+  p <- init_cell_params(cell, D, H, keep_bias)
   p$Wy <- matrix(stats::runif(H, -1 / sqrt(H), 1 / sqrt(H)), H)
   p$by <- 0
   p
@@ -53,9 +57,9 @@ demo_loss_and_grads <- function(cell, p, x, y) {
 
 #' @rdname cell_demo
 #' @export
-cell_gradient_norms <- function(cell, T = 100, B = 64, D = 4, H = 16, seed = 0) {
+cell_gradient_norms <- function(cell, T = 100, B = 64, D = 4, H = 16, seed = 0, keep_bias = KEEP_BIAS) {
   set.seed(seed)
-  p <- init_demo_params(cell, D, H)
+  p <- init_demo_params(cell, D, H, keep_bias)
   task <- first_token_task(B, T, D)
   dh <- demo_loss_and_grads(cell, p, task$x, task$y)$trace$dh
   vapply(dh, function(m) sqrt(sum(m * m)), 0)
@@ -64,9 +68,9 @@ cell_gradient_norms <- function(cell, T = 100, B = 64, D = 4, H = 16, seed = 0) 
 #' @rdname cell_demo
 #' @export
 train_first_token <- function(cell, T = 40, steps = 1000, B = 64, D = 4, H = 16, lr = 0.01, seed = 0,
-                              n_test = 1000) {
+                              n_test = 1000, keep_bias = KEEP_BIAS) {
   set.seed(seed)
-  p <- init_demo_params(cell, D, H)
+  p <- init_demo_params(cell, D, H, keep_bias)
   state <- list()
   losses <- numeric(steps)
   for (s in seq_len(steps)) {

@@ -4,8 +4,9 @@
 #'
 #' `CELLS` says, for `"lstm"`, `"gru"` and `"rnn"`, what a caller needs to run
 #' a cell without knowing which it is: its gate names (the column blocks of `W`,
-#' `U`, `b`, in order), its parameter names, its carried states, and the
-#' layer's forward and backward. `layer_forward()` returns list(`out`, `cache`)
+#' `U`, `b`, in order; from the spec, `spec/tensors.json`, which Python reads
+#' too), its parameter names, its carried states, and the layer's forward and
+#' backward. `layer_forward()` returns list(`out`, `cache`)
 #' with `out$h` a list of T matrices `c(B, H)`; `layer_backward()` returns
 #' list(`trace`, `grads`) with `trace$dh`, `trace$dx` (lists of T matrices),
 #' `trace$dh0` and a gradient `"d" + name` for every parameter.
@@ -42,19 +43,23 @@ get_cell <- function(name) {
     stop(sprintf("cell: expected one of %s, got %s", paste(sort(names(CELLS)), collapse = ", "),
                  paste(deparse(name), collapse = "")), call. = FALSE)
   }
-  CELLS[[name]]
+  cell <- CELLS[[name]]
+  cell$gates <- spec_gates(name) # read when asked: the package's files are not there at build time
+  cell
 }
 
+spec_gates <- function(name) unlist(tensor_spec()$cells[[name]]$gates)
+
 CELLS <- list(
-  lstm = list(name = "lstm", gates = c("i", "f", "g", "o"), params = c("W", "U", "b"), states = c("h", "c"),
+  lstm = list(name = "lstm", params = c("W", "U", "b"), states = c("h", "c"),
               forward = function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL) lstm_forward(x, W, U, b, h0, c0, mask),
               backward = function(dh_head, cache) lstm_backward(dh_head, cache)),
-  gru = list(name = "gru", gates = c("r", "z", "n"), params = c("W", "U", "b", "b_hn"), states = "h",
+  gru = list(name = "gru", params = c("W", "U", "b", "b_hn"), states = "h",
              forward = function(x, W, U, b, b_hn, h0 = NULL, mask = NULL, reset_after = TRUE) {
                gru_forward(x, W, U, b, b_hn, h0, mask, reset_after)
              },
              backward = function(dh_head, cache) gru_backward(dh_head, cache)),
-  rnn = list(name = "rnn", gates = "g", params = c("W", "U", "b"), states = "h",
+  rnn = list(name = "rnn", params = c("W", "U", "b"), states = "h",
              forward = function(x, W, U, b, h0 = NULL, mask = NULL) rnn_forward(x, W, U, b, h0, mask),
              backward = function(dh_head, cache) rnn_backward(dh_head, cache))
 )

@@ -122,10 +122,12 @@ gru_param_grads <- function(x, h_prev, hr, dz_x, dhn) {
 #' @param b numeric, length `3H`: the input-side bias.
 #' @param h0 `NULL` (zeros) or matrix `c(B, H)`.
 #' @param mask `NULL` or matrix `c(T, B)` of 0/1.
+#' @param step_forward the step function (default `gru_step_forward()`).
 #' @return `gru_forward()`: list(`out`: list(`r, z, n, h`), each a list of T
 #'   matrices `c(B, H)`; `cache` for [gru_backward()]).
 #' @export
-gru_forward <- function(x, W, U, b, b_hn, h0 = NULL, mask = NULL, reset_after = TRUE) {
+gru_forward <- function(x, W, U, b, b_hn, h0 = NULL, mask = NULL, reset_after = TRUE,
+                        step_forward = gru_step_forward) {
   d <- dim(x); T <- d[1]; B <- d[2]
   H <- nrow(U)
   h <- if (is.null(h0)) matrix(0, B, H) else h0
@@ -135,7 +137,7 @@ gru_forward <- function(x, W, U, b, b_hn, h0 = NULL, mask = NULL, reset_after = 
     m <- if (is.null(mask)) NULL else mask[t, ]
     h_prev[[t]] <- h
     xw <- sweep(x_t[[t]] %*% W, 2, b, `+`)
-    s <- gru_step_forward(xw, h, U, b_hn, m, reset_after)
+    s <- step_forward(xw, h, U, b_hn, m, reset_after)
     h <- s$h
     steps[[t]] <- s
   }
@@ -147,10 +149,13 @@ gru_forward <- function(x, W, U, b, b_hn, h0 = NULL, mask = NULL, reset_after = 
 #' @rdname gru
 #' @param dh_head array `c(T, B, H)`: dL/dh_t from the head.
 #' @param cache the `cache` of [gru_forward()].
+#' @param step_backward,local_grads,param_grads the blocks (defaults: the
+#'   `gru_` functions above); a mutant swaps one.
 #' @return `gru_backward()`: list(`trace`: list(`dh, dr, dz, dn, dx` (lists of
 #'   T matrices), `dh0`); `grads`: list(`dW, dU, db, db_hn`)).
 #' @export
-gru_backward <- function(dh_head, cache) {
+gru_backward <- function(dh_head, cache, step_backward = gru_step_backward, local_grads = gru_local_grads,
+                         param_grads = gru_param_grads) {
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
   ra <- cache$reset_after
   trace <- list(dh = vector("list", T))
@@ -162,9 +167,9 @@ gru_backward <- function(dh_head, cache) {
     m <- if (is.null(cache$mask)) NULL else cache$mask[t, ]
     st <- cache$steps[[t]]
     hp <- cache$h_prev[[t]]
-    local <- gru_local_grads(st$r, st$z, st$n, hp, st$hn, m, ra)
+    local <- local_grads(st$r, st$z, st$n, hp, st$hn, m, ra)
     dh <- dh_head[[t]] + dh_next # total dL/dh_t
-    s <- gru_step_backward(dh, local$dh_dn, local$dh_dz, local$dn_dr, st$r, st$z, cache$U, m, ra)
+    s <- step_backward(dh, local$dh_dn, local$dh_dz, local$dn_dr, st$r, st$z, cache$U, m, ra)
     trace$dh[[t]] <- dh
     for (k in c("dr", "dz", "dn")) trace[[k]][[t]] <- s[[k]]
     dz_x[[t]] <- cbind(s$dr, s$dz, s$dn, deparse.level = 0)
@@ -176,7 +181,7 @@ gru_backward <- function(dh_head, cache) {
   dx <- tcrossprod(dz_x, cache$W)
   trace$dx <- lapply(seq_len(T), function(t) dx[(t - 1) * B + seq_len(B), , drop = FALSE])
   trace$dh0 <- dh_next
-  grads <- gru_param_grads(do.call(rbind, cache$x), do.call(rbind, cache$h_prev), do.call(rbind, hr),
+  grads <- param_grads(do.call(rbind, cache$x), do.call(rbind, cache$h_prev), do.call(rbind, hr),
                            dz_x, do.call(rbind, dhn))
   list(trace = trace, grads = grads)
 }

@@ -5,9 +5,13 @@
 # step functions return, (B, .) matrices, in lists of T: `out$h[[t]]` here is
 # `out["h"][t]` in Python. (Stacking them into (T, B, .) arrays costs R a
 # transpose each, about as much as the arithmetic of a whole backward step
-# loop; stack_steps() does it when an array is wanted.) The parameter gradients
-# are one matrix product each, over all T * B rows, after the backward loop.
-# Three more differences from the NumPy code, all for speed in R and none
+# loop; stack_steps() does it when an array is wanted.) Each loop keeps what the
+# step function returned, one list per step, and picks the trace out of them
+# once after the loop (lapply(steps, `[[`, name)); inputs and dx are split into
+# steps with one split() (unstack_steps()), not one R call per step: at small
+# shapes an R function call costs more than the arithmetic of a step. The
+# parameter gradients are one matrix product each, over all T * B rows, after
+# the backward loop. Three more differences from the NumPy code, all for speed in R and none
 # changing a formula:
 # - x_t W + b is computed at the top of each step, as [1 | x_t] [b; W] (one
 #   product; slicing step t out of a precomputed (T * B, 4H) product costs R

@@ -69,10 +69,11 @@ rnn_param_grads <- function(x, h_prev, dz) {
 #' @param b numeric, length `H`.
 #' @param h0 `NULL` (zeros) or matrix `c(B, H)`.
 #' @param mask `NULL` or matrix `c(T, B)` of 0/1.
+#' @param step_forward the step function (default `rnn_step_forward()`).
 #' @return `rnn_forward()`: list(`out`: list(`g, h`), lists of T matrices;
 #'   `cache` for [rnn_backward()]).
 #' @export
-rnn_forward <- function(x, W, U, b, h0 = NULL, mask = NULL) {
+rnn_forward <- function(x, W, U, b, h0 = NULL, mask = NULL, step_forward = rnn_step_forward) {
   d <- dim(x); T <- d[1]; B <- d[2]
   H <- nrow(U)
   h <- if (is.null(h0)) matrix(0, B, H) else h0
@@ -81,7 +82,7 @@ rnn_forward <- function(x, W, U, b, h0 = NULL, mask = NULL) {
   for (t in seq_len(T)) {
     m <- if (is.null(mask)) NULL else mask[t, ]
     h_prev[[t]] <- h
-    s <- rnn_step_forward(sweep(x_t[[t]] %*% W, 2, b, `+`), h, U, m)
+    s <- step_forward(sweep(x_t[[t]] %*% W, 2, b, `+`), h, U, m)
     h <- s$h
     steps[[t]] <- s
   }
@@ -92,19 +93,22 @@ rnn_forward <- function(x, W, U, b, h0 = NULL, mask = NULL) {
 #' @rdname rnn
 #' @param dh_head array `c(T, B, H)`: dL/dh_t from the head.
 #' @param cache the `cache` of [rnn_forward()].
+#' @param step_backward,local_grads,param_grads the blocks (defaults: the
+#'   `rnn_` functions above); a mutant swaps one.
 #' @return `rnn_backward()`: list(`trace`: list(`dh, dg, dx` (lists of T
 #'   matrices), `dh0`); `grads`: list(`dW, dU, db`)).
 #' @export
-rnn_backward <- function(dh_head, cache) {
+rnn_backward <- function(dh_head, cache, step_backward = rnn_step_backward, local_grads = rnn_local_grads,
+                         param_grads = rnn_param_grads) {
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
   trace <- list(dh = vector("list", T), dg = vector("list", T))
   dh_head <- unstack_steps(dh_head)
   dh_next <- matrix(0, B, H)
   for (t in rev(seq_len(T))) {
     m <- if (is.null(cache$mask)) NULL else cache$mask[t, ]
-    dh_dg <- rnn_local_grads(cache$steps[[t]]$g, m)$dh_dg
+    dh_dg <- local_grads(cache$steps[[t]]$g, m)$dh_dg
     dh <- dh_head[[t]] + dh_next
-    s <- rnn_step_backward(dh, dh_dg, cache$U, m)
+    s <- step_backward(dh, dh_dg, cache$U, m)
     trace$dh[[t]] <- dh
     trace$dg[[t]] <- s$dg
     dh_next <- s$dh_prev
@@ -113,5 +117,5 @@ rnn_backward <- function(dh_head, cache) {
   dx <- tcrossprod(dz, cache$W)
   trace$dx <- lapply(seq_len(T), function(t) dx[(t - 1) * B + seq_len(B), , drop = FALSE])
   trace$dh0 <- dh_next
-  list(trace = trace, grads = rnn_param_grads(do.call(rbind, cache$x), do.call(rbind, cache$h_prev), dz))
+  list(trace = trace, grads = param_grads(do.call(rbind, cache$x), do.call(rbind, cache$h_prev), dz))
 }

@@ -53,6 +53,9 @@ def main(args: argparse.Namespace) -> int:
         print(f"lstmparity conform: {err}", file=sys.stderr)
         _write_failed_report(args, str(err), start)
         return 2
+    except Exception as err:  # a fault of the runner itself: still leave a report saying so
+        _write_failed_report(args, f"the runner failed: {type(err).__name__}: {err}", start)
+        raise
     if args.time:
         print(f"wall time: {time.perf_counter() - start:.2f} s (fixtures read, R started, every case run)")
     return code

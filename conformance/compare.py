@@ -26,19 +26,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from lstmparity.gru import GATES as GRU_GATES
-from lstmparity.layouts import GATES as LSTM_GATES
+from lstmparity.spec import DEFAULT_CELL, spec
+from lstmparity.spec import rows as spec_rows
 from lstmparity.trace import Entry, agree, lookup, trace_order
 
 PHASES = ("forward", "backward", "grads", "optimizer")
-# gate blocks of the last axis of W, U, b, in order, per cell type (from the cells' own modules)
-GATES = {"lstm": tuple(LSTM_GATES), "gru": GRU_GATES, "rnn": ("h",)}
-GATED = {"dW", "dU", "db", "W", "U", "b"}  # tensors whose last axis is n_gates * H wide
+# from spec/tensors.json: the gate blocks of each cell, in order, and the tensors whose last axis holds them (GH)
+GATES = {cell: tuple(v["gates"]) for cell, v in spec()["cells"].items()}
+GATED = {r["name"] for r in spec_rows() if r["dims"] and r["dims"][-1] == "GH"}
 
 
 def gate_names(cell: str | None = None) -> tuple[str, ...]:
-    """The gate names of a cell type ("lstm" when absent), in the order of their column blocks."""
-    return GATES[cell or "lstm"]
+    """The gate names of a cell type (the default cell when absent), in the order of their column blocks; () for a
+    cell the spec does not list."""
+    return GATES.get(cell or DEFAULT_CELL, ())
 
 
 def gate_unit(column: int, H: int, gates: tuple[str, ...]) -> str:
@@ -93,7 +94,7 @@ class Comparison:
         return self.first is None
 
 
-def _fetch(result: Any, entry: Entry, whole_expected: Any) -> tuple[Any, str]:
+def fetch_actual(result: Any, entry: Entry, whole_expected: Any) -> tuple[Any, str]:
     """The actual value of one entry, or (None, reason) when absent or misshapen."""
     try:
         whole = lookup(result, Entry(entry.phase, None, entry.name) if entry.phase != "optimizer" else entry)
@@ -111,11 +112,11 @@ def _fetch(result: Any, entry: Entry, whole_expected: Any) -> tuple[Any, str]:
 
 
 def check_entry(result: Any, expected: dict, entry: Entry, rtol: float, atol: float,
-                gates: tuple[str, ...] = GATES["lstm"]) -> Check:
+                gates: tuple[str, ...] = GATES[DEFAULT_CELL]) -> Check:
     """Compare one trace entry with the agreement rule of fixtures/README.md."""
     whole_e = lookup(expected, Entry(entry.phase, None, entry.name) if entry.phase != "optimizer" else entry)
     try:
-        actual, why = _fetch(result, entry, whole_e)
+        actual, why = fetch_actual(result, entry, whole_e)
     except (ValueError, TypeError) as err:  # not numeric
         actual, why = None, f"not a numeric array ({err})"
     if actual is None:
@@ -135,7 +136,7 @@ def check_entry(result: Any, expected: dict, entry: Entry, rtol: float, atol: fl
                  ag.expected, ag.actual, ag.rel, note, gate, blocks)
 
 
-def compare(result: Any, expected: dict, tolerance: dict, gates: tuple[str, ...] = GATES["lstm"]) -> Comparison:
+def compare(result: Any, expected: dict, tolerance: dict, gates: tuple[str, ...] = GATES[DEFAULT_CELL]) -> Comparison:
     """Check every tensor of ``expected`` in trace order against ``result`` (shaped like it).
 
     ``gates``: the gate names of the cell, in the order of the column blocks of W, U, b.

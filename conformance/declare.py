@@ -198,3 +198,22 @@ def valid_names(declares: dict) -> dict[str, tuple[str, ...]]:
     grads = LAYER_GRADS if layout == "lstmparity" else layouts.LAYOUT_KEYS[layout]
     return {"forward": (*FORWARD_STEP, "logits", "loss"), "backward": ("dlogits", *LAYER_BACKWARD),
             "grads": (*grads, *head)}
+
+
+def convention_hint(result: dict, expected: dict, phase: str, step: int | None, name: str, declares: dict) -> str:
+    """A hint when a gate gradient diverges only because it is dL/di (post-activation) where ours is dL/dz_i."""
+    if phase != "backward" or name not in ("di", "df", "dg", "do") or step is None or declares["gate_grads"] != "pre":
+        return ""
+    try:
+        actual = np.asarray(result["backward"][name], dtype=np.float64)[step]
+        gate = np.asarray(expected["forward"][name[1]], dtype=np.float64)[step]
+        want = np.asarray(expected["backward"][name], dtype=np.float64)[step]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return ""
+    deriv = 1 - gate**2 if name == "dg" else gate * (1 - gate)
+    # Loose on purpose (1e-8 relative: rounding of the adapter's own forward included): a hint, not a verdict.
+    if actual.shape == want.shape and np.allclose(actual * deriv, want, rtol=1e-8, atol=1e-12 * np.abs(want).max()):
+        return (f"{name} looks like the gradient w.r.t. the activation {name[1]} (dL/d{name[1]}); ours is w.r.t. "
+                "its pre-activation (dL/dz): declare gate_grads = 'post' (Python: adapter.declares, "
+                "R: lstmparity_declares)")
+    return ""

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from lstmparity.trace import BACKWARD_STEP, FORWARD_STEP, Entry, lookup
 
-from .compare import Check, Comparison, _fetch
+from .compare import Check, Comparison, fetch_actual
 from .equations import RIGHT, carry, evaluate
 from .generic import generic_hypotheses
 from .grammar import ACTS, GATE_ACT, Hypothesis, equation_hypotheses, gate_hypotheses, grads_hypotheses
@@ -62,7 +62,7 @@ class Diagnosis:
     where: Entry
     tested: int = 0
     findings: list[Finding] = field(default_factory=list)
-    note: str = ""  # why nothing could be tested, when so
+    untested: str = ""  # why nothing could be tested, when so
     also: list[tuple[str, str]] = field(default_factory=list)  # (tensor, explanation) of the others at that step
 
     @property
@@ -72,8 +72,10 @@ class Diagnosis:
     @property
     def headline(self) -> str:
         b = self.best
+        if self.untested:
+            return f"not diagnosed: {self.untested}"
         if b is None:
-            return NO_EXPLANATION + (f" ({self.note})" if self.note else f" ({self.tested} hypotheses tested)")
+            return f"{NO_EXPLANATION} ({self.tested} hypotheses tested)"
         if b.source == "catalogue":
             return f"{b.name}: {b.what}"
         return f"{b.what} [{b.hypothesis}]"
@@ -144,10 +146,10 @@ def diagnose_entry(case: dict, result: Any, first: Check, runs: dict | None = No
     e = np.asarray(lookup(case["expected"], first.entry), dtype=float)
     if first.status == "shape":
         return _diagnose_layout(case, result, first, whole_entry, diag)
-    a, _ = _fetch(result, first.entry, lookup(case["expected"], whole_entry))
+    a, _ = fetch_actual(result, first.entry, lookup(case["expected"], whole_entry))
     a = np.asarray(a, dtype=float)
     if not np.all(np.isfinite(a)):
-        diag.note = "the result holds NaN or inf"
+        diag.untested = "the result holds NaN or inf"
         return diag
     u = Upstream(case, runs)
     table = load_diagnosis_table()
@@ -209,7 +211,7 @@ def also_diverging(case: dict, result: Any, comparison: Comparison, runs: dict |
 
 def _actual(case: dict, result: Any, entry: Entry) -> np.ndarray:
     whole = entry if entry.phase == "optimizer" else Entry(entry.phase, None, entry.name)
-    a, _ = _fetch(result, entry, lookup(case["expected"], whole))
+    a, _ = fetch_actual(result, entry, lookup(case["expected"], whole))
     return np.asarray(a, dtype=float)
 
 
@@ -230,7 +232,8 @@ def _inputs(entry: Entry) -> set[str]:
     """The tensors of the same step that the right equation of ``entry`` reads."""
     if (entry.phase, entry.name) == ("backward", "dx"):
         return {"di", "df", "dg", "do"}
-    return {k for term in RIGHT.get((entry.phase, entry.name), []) for k in term}
+    names = {k for term in RIGHT.get((entry.phase, entry.name), []) for k in term}
+    return names | {"c"} if entry.phase == "forward" and "tanh_c" in names else names  # h = o * tanh(c)
 
 
 def _right(u: Upstream, entry: Entry) -> np.ndarray | None:
@@ -286,5 +289,8 @@ def diagnosis_of(outcome: Any) -> Diagnosis | None:
     if outcome.status != "diverge" or c is None or c.first is None or outcome.fixture.case is None:
         return None
     if c.diagnosis is None:
-        c.diagnosis = diagnose(outcome.fixture.case, c.result, c)
+        try:
+            c.diagnosis = diagnose(outcome.fixture.case, c.result, c)
+        except Exception as err:  # noqa: BLE001 - a diagnosis that cannot be made must not cost the report
+            c.diagnosis = Diagnosis(c.first.entry, untested=f"{type(err).__name__}: {err}")
     return c.diagnosis

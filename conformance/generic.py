@@ -13,20 +13,24 @@ from .grammar import Hypothesis
 from .upstream import Upstream
 
 FLOAT32_RTOL = 1e-5  # float32 rounding (eps 1.2e-7) grown over a few steps stays well under this
+SAME_FACTOR = 1e-9  # a fitted factor within this of a named ratio is that ratio (the diagnosis's RTOL)
 SCALE_FIX = "the loss and its gradient must use the same reduction (mean vs sum); clip after the backward pass"
 
 
 def generic_hypotheses(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> list[Hypothesis]:
     """Hypotheses for any tensor: one constant factor, the neighbouring step, gate blocks permuted, float32."""
     name = entry.name
-    k = float(np.vdot(e, a) / np.vdot(e, e)) if np.vdot(e, e) else 0.0
-    ratios = {"2": 2.0, "1/2": 0.5, "B": u.B, "1/B": 1 / u.B, "T": u.T, "1/T": 1 / u.T}
-    label = next((lab for lab, r in ratios.items() if r != 1 and abs(k - r) <= 1e-9 * r), "other")
-    out = [Hypothesis(f"{name}:scale:{label}", f"{name} off by one constant factor {k:.6g}"
-                      + ("" if label == "other" else f" (= {label})"), lambda u_, s: k * e,
-                      f"{name} = {k:.6g} * (right value)", f"{name} = (right value)",
-                      SCALE_FIX, SCALE_FIX,
-                      fitted=1)]
+    ratios = {"B": u.B, "1/B": 1 / u.B, "T": u.T, "1/T": 1 / u.T, "2": 2.0, "1/2": 0.5}  # mean vs sum, doubled
+    out = [Hypothesis(f"{name}:scale:{label}", f"{name} off by the constant factor {label} (= {r:.6g})",
+                      lambda u_, s, r=r: r * e, f"{name} = {label} * (right value)", f"{name} = (right value)",
+                      SCALE_FIX, SCALE_FIX)
+           for label, r in ratios.items() if r != 1]
+    k = float(np.vdot(e, a) / np.vdot(e, e)) if np.vdot(e, e) else 0.0  # least squares: a = k e
+    if not any(abs(k - r) <= SAME_FACTOR * r for r in ratios.values()):  # a named factor is tested above, unfitted
+        out.append(Hypothesis(f"{name}:scale:other", f"{name} off by one constant factor {k:.6g}",
+                              lambda u_, s: k * e,
+                              f"{name} = {k:.6g} * (right value)", f"{name} = (right value)", SCALE_FIX, SCALE_FIX,
+                              fitted=1))
     if entry.step is not None and entry.phase in ("forward", "backward"):
         whole = np.asarray(lookup(u.expected, Entry(entry.phase, None, name)), dtype=float)
         for d in (-1, 1):

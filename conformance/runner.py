@@ -27,7 +27,7 @@ from typing import Any
 from lstmparity.fixtures import FixtureError, case_paths, read_case
 
 from .compare import Comparison, compare
-from .declare import applicable, map_back, needs
+from .declare import applicable, convention_hint, map_back, needs
 from .errors import AdapterError, BadInput
 from .impls import Impl
 from .validate import check_result
@@ -133,6 +133,8 @@ def judge(impl: Impl, fx: Fixture, result: Any, seconds: float) -> Outcome:
     else:
         status = "agree"
     message = f"no tensor of the {total} the fixture holds was returned" if status == "nothing_compared" else ""
+    if status == "diverge":
+        message = convention_hint(result, fx.case["expected"], *comparison.first.entry, impl.declares)
     return Outcome(impl.name, fx, status, comparison, message, seconds, compared, total)
 
 

@@ -55,7 +55,9 @@ def diagnosis_lines(d: Diagnosis) -> list[str]:
     b = d.best
     if b is None:
         return []
-    lines = [f"    tested: recomputed from the fixture's correct upstream values, it reproduces the actual values "
+    how = ("the reference run with this bug swapped in" if b.hypothesis.startswith("mutant:")
+           else "recomputed from the fixture's correct upstream values, it")
+    lines = [f"    tested: {how} reproduces the actual values "
              f"to {b.residual:.1e} of max|actual| ({len(d.findings)} of {d.tested} hypotheses do)",
              f"    wrong: {b.wrong}", f"    right: {b.right}",
              f"    fix (Python): {b.fix_python}", f"    fix (R):      {b.fix_r}"]
@@ -91,6 +93,8 @@ def describe(o: Outcome) -> list[str]:
         lines += [f"      {name}: {why}" for name, why in d.also]
     lines.append(f"    after it: {c.next_step}")
     lines.append(f"    still agree: {c.agreeing}")
+    if o.message:
+        lines.append(f"    hint: {o.message}")
     return lines
 
 

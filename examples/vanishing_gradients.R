@@ -43,8 +43,9 @@ for (cell in cells) {
 out_cells <- file.path(dirname(out), "vanishing_gradients_cells_r.png")
 lp$plot_gradient_norms(curves, out_cells, title = "first-token task, T = 100, at initialisation")
 cat("wrote", out_cells, "\n")
+cat("remember the first of T = 40 tokens, 1000 Adam steps of 64: held-out accuracy\n")
 for (cell in cells) {
-  result <- lp$train_first_token(cell, T = 40, steps = 1000)
-  cat(sprintf("%-4s: remember the first of T = 40 tokens, 1000 Adam steps of 64: ", cell),
-      sprintf("held-out accuracy %.3f (final training loss %.3f)\n", result$accuracy, mean(tail(result$loss, 50))))
+  result <- lp$train_first_token(cell, T = 40, steps = 1000, seed = 0)
+  cat(sprintf("%-4s: seed 0: %.3f (final training loss %.3f)\n", cell, result$accuracy,
+              mean(tail(result$loss, 50))))
 }

@@ -19,17 +19,20 @@ pytestmark = pytest.mark.skipif(r_unavailable() is not None, reason="the corpus 
 
 
 def conform(capsys, tmp_path, group: str, timeout: str) -> tuple[int, dict, str]:
+    """One run of the group's adapters; the references run next to the "run" group (next to the hangs, on a
+    loaded 2-core machine, 2 s could be too short for them: the hanging adapters use the CPU meanwhile)."""
     specs = [m.impl() for m in CORPUS if m.group == group]
+    references = ["python", "r"] if group == "run" else []
     argv = ["conform", "--case", "tiny_random", "--timeout", timeout, "--report", str(tmp_path / "r.json"),
             "--junit", str(tmp_path / "r.xml")]
-    for spec in [*specs, "python", "r"]:
+    for spec in [*specs, *references]:
         argv += ["--impl", spec]
     code = main(argv)
     out = capsys.readouterr().out
     doc = json.loads((tmp_path / "r.json").read_text())
     jsonschema.validate(doc, json.loads(SCHEMA_PATH.read_text()))
     suites = ET.parse(tmp_path / "r.xml").getroot().findall("testsuite")
-    assert len(suites) == len(specs) + 2
+    assert len(suites) == len(specs) + len(references)
     return code, {r["implementation"]: r for r in doc["results"]}, out
 
 
@@ -40,11 +43,12 @@ def test_every_misbehaviour_is_reported_and_the_references_still_agree(capsys, t
     for m in (m for m in CORPUS if m.group == group):
         got = results[m.impl()]
         assert (got["status"], m.message in (got["message"] or "")) == (m.status, True), (m.spec, got["message"])
-    assert results["python"]["status"] == results["r"]["status"] == "agree"
-    if group == "run":  # a Python error shows the last frames in the user's file
+    if group == "run":  # the references still agree; a Python error shows the last frames in the user's file
+        assert results["python"]["status"] == results["r"]["status"] == "agree"
         traceback = results[next(m.impl() for m in CORPUS if m.spec.endswith(":raises_in_helper"))]["message"]
         assert "misbehave.py:" in traceback and "in _helper: return x @ np.ones((7, 7))" in traceback
-    assert "Tensors compared:" in out and "python: 45 of 45 applicable tensors compared (45 in the fixtures)" in out
+    assert "Tensors compared:" in out
+    assert group != "run" or "python: 45 of 45 applicable tensors compared (45 in the fixtures)" in out
 
 
 @pytest.mark.parametrize("m", [m for m in CORPUS if m.group == "load"], ids=lambda m: m.spec)

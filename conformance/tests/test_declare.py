@@ -167,3 +167,24 @@ def test_worker_restarts_after_a_crash(tmp_path):
     impl.close()
     assert first.status == "error" and "exited with status 3" in first.message and "case tiny_random" in first.message
     assert second.status == "agree"
+
+
+def test_post_activation_gate_grads_undeclared_get_a_hint(capsys):
+    from lstmparity.cli import main
+
+    code = main(["conform", "--case", "tiny_random", "--impl", f"py:{DECLARED}:post_gate_grads_undeclared"])
+    out = capsys.readouterr().out
+    assert code == 1 and "first divergence at backward t=2 do" in out
+    assert "hint: do looks like the gradient w.r.t. the activation o (dL/do)" in out and "gate_grads = 'post'" in out
+
+
+def test_layer_only_with_masks_is_checked_on_every_committed_fixture(capsys):
+    [impl] = make_impls([f"py:{DECLARED}:layer_only_with_mask"])
+    lines = []
+    for path in sorted(FIXTURES.glob("*.json")):
+        out = run_one(impl, load_fixture(path), 60)
+        assert out.status == "agree" and out.compared == out.total > 0, (path.stem, out.message)
+        lines.append(f"  {path.stem:38s} {out.compared:5d} of {out.total:5d}")
+    impl.close()
+    with capsys.disabled():
+        print("\nlayer-only adapter (masks supported) on every committed fixture: tensors compared", *lines, sep="\n")

@@ -209,3 +209,20 @@ def test_an_adapter_returning_only_parameter_gradients_gets_the_gate_blocks_and_
     assert (c.first.entry.name, c.kind) == ("dW", "gradient")
     assert "f" in c.first.blocks and "cannot tell a step error from an accumulation error" in c.agreeing
     assert (d.best.name, d.best.hypothesis) == ("forget_sigmoid_grad_dropped", "mutant:forget_sigmoid_grad_dropped")
+
+
+def test_nothing_is_claimed_for_nan_and_a_failing_diagnosis_never_costs_the_report(dims_differ, monkeypatch):
+    r = copy.deepcopy(dims_differ["expected"])
+    r["backward"]["dc"][2, 0, 0] = np.nan
+    _, d = _diagnosed(dims_differ, r)
+    assert d.headline == "not diagnosed: the result holds NaN or inf" and d.tested == 0
+
+    import conformance.diagnose as diagnose_module
+
+    def broken(*args):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(diagnose_module, "diagnose", broken)
+    outcome = run_one(PyAdapter("scratch+noise", scratch_lstm.adapter("noise")),
+                      load_fixture(FIXTURES / "batch_all_dims_differ.json"), 60)
+    assert describe(outcome)[0].endswith(": not diagnosed: ValueError: boom")

@@ -21,6 +21,7 @@ from .heads import head_backward, head_forward
 from .optim import adam_step
 
 HEAD = "many_to_one_sigmoid"
+KEEP_BIAS = 1.0  # initial bias of the LSTM's f and the GRU's z (the usual forget-gate bias)
 
 
 def first_token_task(rng: np.random.Generator, N: int, T: int, D: int = 4) -> tuple[np.ndarray, np.ndarray]:
@@ -31,9 +32,10 @@ def first_token_task(rng: np.random.Generator, N: int, T: int, D: int = 4) -> tu
     return np.eye(D)[tokens], y
 
 
-def init_demo_params(cell: str, D: int, H: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def init_demo_params(cell: str, D: int, H: int, rng: np.random.Generator,
+                     keep_bias: float = KEEP_BIAS) -> dict[str, np.ndarray]:
     """The cell's parameters (:func:`init_cell_params`) and a sigmoid head Wy (H, 1), by (1,)."""
-    p = init_cell_params(cell, D, H, rng)
+    p = init_cell_params(cell, D, H, rng, keep_bias)
     p["Wy"] = rng.uniform(-1 / np.sqrt(H), 1 / np.sqrt(H), (H, 1))
     p["by"] = np.zeros(1)
     return p
@@ -52,10 +54,11 @@ def loss_and_grads(cell: str, p: dict, x: np.ndarray, y: np.ndarray) -> tuple[fl
     return loss, {**grads, **head_grads}, trace
 
 
-def cell_gradient_norms(cell: str, T: int = 100, B: int = 64, D: int = 4, H: int = 16, seed: int = 0) -> np.ndarray:
+def cell_gradient_norms(cell: str, T: int = 100, B: int = 64, D: int = 4, H: int = 16, seed: int = 0,
+                        keep_bias: float = KEEP_BIAS) -> np.ndarray:
     """||dL/dh_t|| for t = 0..T-1 at initialisation, on one batch of the first-token task."""
     rng = np.random.default_rng(seed)
-    p = init_demo_params(cell, D, H, rng)
+    p = init_demo_params(cell, D, H, rng, keep_bias)
     x, y = first_token_task(np.random.default_rng(seed + 1), B, T, D)
     dh = loss_and_grads(cell, p, x, y)[2]["dh"]
     return np.sqrt(np.sum(dh * dh, axis=(1, 2)))
@@ -68,10 +71,10 @@ def accuracy(cell: str, p: dict, x: np.ndarray, y: np.ndarray) -> float:
 
 
 def train_first_token(cell: str, T: int = 40, steps: int = 1000, B: int = 64, D: int = 4, H: int = 16,
-                      lr: float = 0.01, seed: int = 0, n_test: int = 1000) -> dict:
+                      lr: float = 0.01, seed: int = 0, n_test: int = 1000, keep_bias: float = KEEP_BIAS) -> dict:
     """Train on fresh batches; returns {"cell", "T", "steps", "loss" (per step), "accuracy" (held out)}."""
     rng = np.random.default_rng(seed)
-    p = init_demo_params(cell, D, H, rng)
+    p = init_demo_params(cell, D, H, rng, keep_bias)
     state: dict = {}
     losses = []
     for _ in range(steps):

@@ -1,6 +1,7 @@
 """The recurrent cells by name: ``"lstm"``, ``"gru"``, ``"rnn"``.
 
-Each entry says what a caller needs to run a cell without knowing which it is: its gate
+The gate names (and so the gate count) come from the spec (spec/tensors.json, ``cells``),
+which R reads too. Each entry says what a caller needs to run a cell without knowing which it is: its gate
 names (the column blocks of W, U, b, in order), its parameter names, the layer's forward
 and backward, and the names of the state tensors. ``layer_forward(cell, x, params, ...)``
 returns ``(out, cache)`` with ``out["h"]`` (T, B, H); ``layer_backward(cell, dh_head, cache)``
@@ -19,6 +20,7 @@ import numpy as np
 from .gru import gru_backward, gru_forward
 from .layer import lstm_backward, lstm_forward
 from .rnn import rnn_backward, rnn_forward
+from .spec import spec
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,14 @@ def _rnn_forward(x, W, U, b, h0=None, mask=None):
     return rnn_forward(x, W, U, b, h0, mask)
 
 
+def _gates(name: str) -> tuple[str, ...]:
+    return tuple(spec()["cells"][name]["gates"])
+
+
 CELLS: dict[str, Cell] = {
-    "lstm": Cell("lstm", ("i", "f", "g", "o"), ("W", "U", "b"), ("h", "c"), _lstm_forward, lstm_backward),
-    "gru": Cell("gru", ("r", "z", "n"), ("W", "U", "b", "b_hn"), ("h",), _gru_forward, gru_backward),
-    "rnn": Cell("rnn", ("g",), ("W", "U", "b"), ("h",), _rnn_forward, rnn_backward),
+    "lstm": Cell("lstm", _gates("lstm"), ("W", "U", "b"), ("h", "c"), _lstm_forward, lstm_backward),
+    "gru": Cell("gru", _gates("gru"), ("W", "U", "b", "b_hn"), ("h",), _gru_forward, gru_backward),
+    "rnn": Cell("rnn", _gates("rnn"), ("W", "U", "b"), ("h",), _rnn_forward, rnn_backward),
 }
 
 

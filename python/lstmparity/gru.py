@@ -47,6 +47,7 @@ and over all steps (dhn = dL/dhn, the gradient of the recurrent product's n bloc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -177,8 +178,9 @@ class GRUCache(NamedTuple):
 def gru_forward(
     x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray, b_hn: np.ndarray,
     h0: np.ndarray | None = None, mask: np.ndarray | None = None, reset_after: bool = True,
+    step_forward: Callable = gru_step_forward,
 ) -> tuple[dict[str, np.ndarray], GRUCache]:
-    """Run the layer. x (T, B, D); h0 (B, H) or None; mask (T, B) or None.
+    """Run the layer. x (T, B, D); h0 (B, H) or None; mask (T, B) or None; step_forward: the step function.
 
     Returns ``{"r", "z", "n", "h"}``, each (T, B, H), and the cache for :func:`gru_backward`.
     """
@@ -190,14 +192,15 @@ def gru_forward(
     h_all[0] = 0.0 if h0 is None else h0
     r, z, n, hn = (np.empty((T, B, H)) for _ in range(4))
     for t in range(T):
-        s = gru_step_forward(xw[t], h_all[t], U, b_hn, None if m_all is None else m_all[t], reset_after)
+        s = step_forward(xw[t], h_all[t], U, b_hn, None if m_all is None else m_all[t], reset_after)
         r[t], z[t], n[t], h_all[t + 1], hn[t] = s.r, s.z, s.n, s.h, s.hn
     out = {"r": r, "z": z, "n": n, "h": h_all[1:]}
     return out, GRUCache(x, W, U, r, z, n, hn, h_all[:-1], m_all, reset_after)
 
 
 def gru_backward(
-    dh_head: np.ndarray, cache: GRUCache,
+    dh_head: np.ndarray, cache: GRUCache, step_backward: Callable = gru_step_backward,
+    local_grads: Callable = gru_local_grads, param_grads: Callable = gru_param_grads,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Backpropagation through time. dh_head (T, B, H): dL/dh_t from the head.
 
@@ -206,13 +209,13 @@ def gru_backward(
     """
     T, B, H = dh_head.shape
     c = cache
-    local = gru_local_grads(c.r, c.z, c.n, c.h_prev, c.hn, c.mask, c.reset_after)
+    local = local_grads(c.r, c.z, c.n, c.h_prev, c.hn, c.mask, c.reset_after)
     dz_x, dhn = np.empty((T, B, 3 * H)), np.empty((T, B, H))
     dh_all = np.empty((T, B, H))
     dh_next = np.zeros((B, H))
     for t in reversed(range(T)):
         dh = np.add(dh_head[t], dh_next, out=dh_all[t])  # total dL/dh_t
-        s = gru_step_backward(dh, local.dh_dn[t], local.dh_dz[t], local.dn_dr[t], c.r[t], c.z[t], c.U,
+        s = step_backward(dh, local.dh_dn[t], local.dh_dz[t], local.dn_dr[t], c.r[t], c.z[t], c.U,
                               None if c.mask is None else c.mask[t], c.reset_after)
         dz_x[t, :, :H], dz_x[t, :, H : 2 * H], dz_x[t, :, 2 * H :], dhn[t] = s.dr, s.dz, s.dn, s.dhn
         dh_next = s.dh_prev
@@ -221,6 +224,6 @@ def gru_backward(
     trace = {"dh": dh_all, "dr": dz_x[..., :H], "dz": dz_x[..., H : 2 * H], "dn": dz_x[..., 2 * H :],
              "dx": (dz2 @ c.W.T).reshape(T, B, D), "dh0": dh_next}
     hr = c.h_prev if c.reset_after else c.r * c.h_prev
-    g = gru_param_grads(c.x.reshape(T * B, D), c.h_prev.reshape(T * B, H), hr.reshape(T * B, H),
+    g = param_grads(c.x.reshape(T * B, D), c.h_prev.reshape(T * B, H), hr.reshape(T * B, H),
                         dz2, dhn.reshape(T * B, H))
-    return trace, g._asdict()
+    return trace, dict(zip(ParamGrads._fields, g, strict=True))

@@ -125,19 +125,20 @@ def regenerated(committed: str | None, text: str) -> tuple[str, str | None]:
         return text, "not valid JSON"
     new = jsonio.loads(text)
     moved = []
-    if isinstance(old, dict) and isinstance(new, dict) and "expected" in new:
-        tol = new["tolerance"]
-        for path, per_step in _computed(new):
-            try:
-                why = _moved(_get(old, path), _get(new, path), per_step, tol)
-            except (KeyError, IndexError, TypeError, ValueError):
-                why = "is new"
-            if why is None:
-                holder = _get(new, path[:-1])
-                holder[path[-1]] = _get(old, path[:-1])[path[-1]]
-            else:
-                moved.append(f"{'.'.join(map(str, path))} {why}")
-        text = jsonio.dumps(new)
+    if not (isinstance(old, dict) and isinstance(new, dict) and "expected" in new):
+        return text, "differs"  # the schema: exact
+    tol = new["tolerance"]
+    for path, per_step in _computed(new):
+        try:
+            why = _moved(_get(old, path), _get(new, path), per_step, tol)
+        except (KeyError, IndexError, TypeError, ValueError):
+            why = "is new"
+        if why is None:
+            holder = _get(new, path[:-1])
+            holder[path[-1]] = _get(old, path[:-1])[path[-1]]
+        else:
+            moved.append(f"{'.'.join(map(str, path))} {why}")
+    text = jsonio.dumps(new)
     if text == committed:
         return text, None
     if moved:

@@ -21,6 +21,7 @@ The gradient reaching h_{t-k} is a product of k factors diag(1 - g^2) U^T: it va
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -92,7 +93,7 @@ class RNNCache(NamedTuple):
 
 def rnn_forward(
     x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
-    h0: np.ndarray | None = None, mask: np.ndarray | None = None,
+    h0: np.ndarray | None = None, mask: np.ndarray | None = None, step_forward: Callable = rnn_step_forward,
 ) -> tuple[dict[str, np.ndarray], RNNCache]:
     """Run the layer. x (T, B, D); h0 (B, H) or None; mask (T, B) or None. Returns ``{"g", "h"}`` (T, B, H)."""
     T, B, D = x.shape
@@ -102,26 +103,27 @@ def rnn_forward(
     h_all, g = np.empty((T + 1, B, H)), np.empty((T, B, H))
     h_all[0] = 0.0 if h0 is None else h0
     for t in range(T):
-        s = rnn_step_forward(xw[t], h_all[t], U, None if m_all is None else m_all[t])
+        s = step_forward(xw[t], h_all[t], U, None if m_all is None else m_all[t])
         g[t], h_all[t + 1] = s.g, s.h
     return {"g": g, "h": h_all[1:]}, RNNCache(x, W, U, g, h_all[:-1], m_all)
 
 
 def rnn_backward(
-    dh_head: np.ndarray, cache: RNNCache,
+    dh_head: np.ndarray, cache: RNNCache, step_backward: Callable = rnn_step_backward,
+    local_grads: Callable = rnn_local_grads, param_grads: Callable = rnn_param_grads,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Backpropagation through time. dh_head (T, B, H). Returns (trace {dh, dg, dx, dh0}, grads {dW, dU, db})."""
     T, B, H = dh_head.shape
     c = cache
-    dh_dg = rnn_local_grads(c.g, c.mask).dh_dg
+    dh_dg = local_grads(c.g, c.mask)[0]
     dg, dh_all = np.empty((T, B, H)), np.empty((T, B, H))
     dh_next = np.zeros((B, H))
     for t in reversed(range(T)):
         dh = np.add(dh_head[t], dh_next, out=dh_all[t])  # total dL/dh_t
-        s = rnn_step_backward(dh, dh_dg[t], c.U, None if c.mask is None else c.mask[t])
+        s = step_backward(dh, dh_dg[t], c.U, None if c.mask is None else c.mask[t])
         dg[t], dh_next = s.dg, s.dh_prev
     D = c.W.shape[0]
     dz2 = dg.reshape(T * B, H)
     trace = {"dh": dh_all, "dg": dg, "dx": (dz2 @ c.W.T).reshape(T, B, D), "dh0": dh_next}
-    g = rnn_param_grads(c.x.reshape(T * B, D), c.h_prev.reshape(T * B, H), dz2)
-    return trace, g._asdict()
+    g = param_grads(c.x.reshape(T * B, D), c.h_prev.reshape(T * B, H), dz2)
+    return trace, dict(zip(ParamGrads._fields, g, strict=True))

@@ -62,3 +62,11 @@ def test_training_learns_a_short_first_token_task():
     result = train_first_token("rnn", T=5, steps=200, n_test=200)
     assert result["accuracy"] == 1.0
     assert result["loss"][-10:].mean() < 0.1 * result["loss"][:10].mean()
+
+
+def test_gate_names_come_from_the_spec_and_match_the_cells_code():
+    from lstmparity import gru, rnn
+    from lstmparity.spec import spec
+
+    assert {n: list(c.gates) for n, c in CELLS.items()} == {n: c["gates"] for n, c in spec()["cells"].items()}
+    assert CELLS["gru"].gates == gru.GATES and CELLS["rnn"].gates == rnn.GATES

@@ -24,8 +24,11 @@ test_that("the corpus has cases of every kind R checks", {
 })
 
 test_that("bad text-classification files stop with the same line as in Python", {
+  dir <- tempfile("bad_data") # a folder of its own (other tests list the session's temporary folder)
+  dir.create(dir)
+  on.exit(unlink(dir, recursive = TRUE))
   for (case in bad_cases(c("file", "file_text"))) {
-    path <- file.path(tempdir(), paste0(case$name, ".json"))
+    path <- file.path(dir, paste0(case$name, ".json"))
     text <- if (case$kind == "file_text") case$input else
       as.character(jsonlite::toJSON(case$input, auto_unbox = TRUE, null = "null", digits = NA))
     writeLines(text, path)

@@ -39,3 +39,9 @@ test_that("the RNN's gradient vanishes faster than the GRU's and the LSTM's", {
   expect_lt(ratio[["rnn"]], 1e-2 * ratio[["gru"]])
   expect_lt(ratio[["rnn"]], 1e-2 * ratio[["lstm"]])
 })
+
+test_that("gate names come from the spec", {
+  expect_identical(get_cell("gru")$gates, c("r", "z", "n"))
+  expect_identical(get_cell("lstm")$gates, c("i", "f", "g", "o"))
+  expect_identical(get_cell("rnn")$gates, "g")
+})

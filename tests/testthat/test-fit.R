@@ -80,7 +80,7 @@ test_that("the validation split is Python's (same seed, same held-out texts)", {
 test_that("lstm_save() writes the model file, lstm_load() reads it back exactly", {
   d <- small_texts()
   fit <- lstm_fit(d$x, factor(ifelse(d$y == 1, "crude", "acq")), epochs = 2, min_count = 1, verbose = FALSE)
-  path <- tempfile(fileext = ".json")
+  path <- file.path(tempfile("fit"), "model.json") # a folder of its own: no stray .json in tempdir()
   lstm_save(fit, path)
   back <- lstm_load(path)
   expect_identical(back$params, fit$params)
@@ -118,7 +118,8 @@ test_that("the Austen data file is what examples/make_austen_data.R makes from D
   root <- repo_root()
   skip_if(is.null(root), "examples/ lives in the repository, not in the built package")
   skip_if_not_installed("janeaustenr")
-  out <- tempfile(fileext = ".json")
+  out <- file.path(tempfile("austen"), "austen_sentences.json")
+  dir.create(dirname(out))
   old <- setwd(root)
   on.exit(setwd(old))
   system2(file.path(R.home("bin"), "Rscript"), c("examples/make_austen_data.R", out), stdout = FALSE)

@@ -1,8 +1,8 @@
 """The corpus of misbehaving adapters: what each does, and what the runner must report.
 
-Each is run on fixtures/tiny_random.json next to the ``python`` and ``r``
-references (test_corpus.py). ``group`` says how: ``run`` (one run, time limit
-20 s), ``hang`` (one run, time limit 2 s: the worker is ended) or ``load``
+Each is run on fixtures/tiny_random.json (test_corpus.py). ``group`` says how:
+``run`` (one run, time limit 20 s, next to the ``python`` and ``r`` references,
+which must still agree), ``hang`` (one run, time limit 2 s: the worker is ended) or ``load``
 (the adapter cannot be loaded: the command exits 2, --report still written).
 ``message`` is a part of the runner's message that must appear.
 

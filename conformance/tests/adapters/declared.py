@@ -54,3 +54,21 @@ no_masks.declares = {"supports": ["embedding", "initial_state", "head:*", "optim
 
 def big_answer(case):
     return {"forward": {"i": np.zeros(300_000)}}
+
+
+def post_gate_grads_undeclared(case):
+    """post_gate_grads without saying so: the runner must hint at gate_grads = 'post'."""
+    return post_gate_grads(case)
+
+
+def layer_only_with_mask(case):
+    """The layer alone, masks included, from lstmparity's layer functions: x and dh_head in, the layer's tensors out."""
+    from lstmparity.layer import lstm_backward, lstm_forward
+
+    p, inp = case["params"], case["inputs"]
+    fwd, cache = lstm_forward(inp["x"], p["W"], p["U"], p["b"], inp.get("h0"), inp.get("c0"), inp.get("mask"))
+    bwd, grads = lstm_backward(inp["dh_head"], cache)
+    return {"forward": fwd, "backward": bwd, "grads": grads}
+
+
+layer_only_with_mask.declares = {"layer_only": True, "supports": ["mask", "initial_state"]}

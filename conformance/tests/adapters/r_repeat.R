@@ -1,2 +1,6 @@
 # An infinite loop.
-lstmparity_adapter <- function(case) repeat {}
+lstmparity_adapter <- function(case) {
+  repeat {
+    NULL
+  }
+}

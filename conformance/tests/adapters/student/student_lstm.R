@@ -35,7 +35,7 @@ student_backward <- function(steps, dh_head, P, rec, bug = FALSE) {
   dW <- lapply(P, function(w) 0 * w)
   dh_next <- matrix(0, B, H)
   dc_next <- matrix(0, B, H)
-  for (t in length(steps):1) {
+  for (t in rev(seq_along(steps))) {
     s <- steps[[t]]
     dh <- matrix(dh_head[t, , ], B) + dh_next
     do <- dh * tanh(s$c) * s$o * (1 - s$o)
