@@ -222,7 +222,8 @@ plot.lstm_fit <- function(x, ...) {
 #'
 #' @param fit an `lstm_fit`.
 #' @param path file path.
-#' @return `lstm_save()`: `path`, invisibly. `lstm_load()`: an `lstm_fit`.
+#' @return `lstm_save()`: `path`, invisibly. `lstm_load()`: an `lstm_fit` (an `lstm_char_lm`
+#'   for a file written by Python's `CharLM.save()`).
 #' @export
 lstm_save <- function(fit, path) {
   classes <- fit$classes
@@ -235,8 +236,12 @@ lstm_save <- function(fit, path) {
 #' @export
 lstm_load <- function(path) {
   m <- load_model(path)
+  if (identical(m$meta$task, "char_lm")) { # Python's CharLM.save()
+    return(structure(list(params = m$params, config = m$config, vocab = m$vocab, history = data.frame(),
+                          accuracy = NA_real_), class = "lstm_char_lm"))
+  }
   if (!identical(m$meta$task, "classifier")) {
-    data_error(path, ": meta.task: expected \"classifier\", got ", show_value(m$meta$task))
+    data_error(path, ": meta.task: expected \"classifier\" or \"char_lm\", got ", show_value(m$meta$task))
   }
   settings <- m$meta$settings
   if (is.null(settings$max_len)) settings$max_len <- 50
@@ -282,8 +287,12 @@ lstm_char_lm <- function(text, hidden = 25, epochs = 300, lr = 0.01, clip_norm =
 print.lstm_char_lm <- function(x, ...) {
   h <- x$history
   cat(sprintf("LSTM character model: %d characters -> LSTM %d -> softmax\n", length(x$vocab), x$config$H))
-  cat(sprintf("%d epochs; final loss %.4f; greedy next-character accuracy %.3f\n", nrow(h),
-              h$loss[nrow(h)], x$accuracy))
+  if (nrow(h)) {
+    cat(sprintf("%d epochs; final loss %.4f; greedy next-character accuracy %.3f\n", nrow(h),
+                h$loss[nrow(h)], x$accuracy))
+  } else {
+    cat("read from a model file (no training history)\n")
+  }
   invisible(x)
 }
 

@@ -195,7 +195,9 @@ class WorkerImpl:
         self._case = Path(path).stem
         self._deadline = time.monotonic() + timeout
         self._mark = self._tail.mark()
-        self._post({"op": "run", "path": str(Path(path).resolve()), "case": case, "declares": self.declares})
+        r_reads_it = self.spec == "r" or self.spec.startswith("r:")  # R reads the file with its own reader
+        self._post({"op": "run", "path": str(Path(path).resolve()), "case": None if r_reads_it else case,
+                    "declares": self.declares})
 
     def collect(self, timeout: float) -> Any:
         """The result of the case last submitted; AdapterError on an error, crash, exit, timeout or oversize."""

@@ -259,6 +259,12 @@ class CharLM(_Base):
             raise AttributeError("this CharLM is not fitted yet: call fit(text) first")
         return generate_chars(self.params_, self.config_, self.vocab_, n, start, temperature, seed)
 
+    def save(self, path: str | Path) -> None:
+        """The model file R's ``lstm_load()`` reads back as an ``lstm_char_lm``."""
+        if not hasattr(self, "params_"):
+            raise AttributeError("this CharLM is not fitted yet: call fit(text) first")
+        save_model(path, self.params_, self.config_, self.vocab_, {"task": "char_lm", "settings": self.get_params()})
+
 
 def generate_chars(params: dict, config: dict, vocab: list[str], n: int, start: str | None,
                    temperature: float, seed: int) -> str:

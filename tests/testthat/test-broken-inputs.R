@@ -16,7 +16,7 @@ skip_if_no_corpus <- function() {
   }
 }
 
-# Defects of R/fixtures.R, R/fixtures_check.R found by this corpus (see the report).
+# Defects of R/fixtures.R, R/schema.R found by this corpus (see the report).
 KNOWN_ISSUES <- c() # none left: the defects listed here were fixed in R/fixtures*.R
 
 # The message names the JSON path: "params.W" (or deeper), or "params: 'W'".
