@@ -157,12 +157,16 @@ def check_specs(specs: list[str], mutant: str | None) -> None:
             raise BadInput(f"--impl {spec}: no file {spec[2:]}")
 
 
-def start_impls(specs: list[str], mutant: str | None = None) -> list[Any]:
-    """Start one worker per implementation, without waiting for them (see :func:`ready_impls`)."""
+def start_impls(specs: list[str], mutant: str | None = None, paths: list[Path] | None = None) -> list[Any]:
+    """Start one worker per implementation, without waiting for them (see :func:`ready_impls`).
+
+    ``paths``: the case files the run will send (R workers read them while starting).
+    """
     from .isolation import WorkerImpl
 
     check_specs(specs, mutant)
-    workers = [WorkerImpl(_absolute(spec), mutant, name=f"{spec}+{mutant}" if mutant else spec) for spec in specs]
+    workers = [WorkerImpl(_absolute(spec), mutant, name=f"{spec}+{mutant}" if mutant else spec, read_ahead=paths)
+               for spec in specs]
     for w in workers:
         w.start()
     return workers

@@ -77,6 +77,11 @@ class RSession:
     def start(self) -> RSession:
         if self._ro is None:
             ro = _robjects()
+            # No just-in-time compilation: R/ is sourced (not installed, so not byte-compiled) and R
+            # would compile each function at its first call, which costs more than the calls
+            # themselves (the 16 committed cases: read_case() + run_case() 1.9 s CPU with the JIT,
+            # 0.7 s without; bench/bench_conform.py).
+            ro.r("compiler::enableJIT(0L)")
             bridge = ro.r["new.env"]()
             ro.r["sys.source"](str(HERE / "bridge.R"), envir=bridge)
             try:
