@@ -53,10 +53,18 @@ write_atomic <- function(path, text) {
   invisible(path)
 }
 
+# The parsed file, or one line naming the file when it is not a complete file of this format.
 read_json_file <- function(path, format) {
-  obj <- jsonlite::fromJSON(path, simplifyVector = TRUE, simplifyDataFrame = FALSE)
-  if (!identical(obj$format, format) || !identical(as.integer(obj$format_version), SERIALIZE_VERSION)) {
-    stop(sprintf("%s: expected format '%s' version %d", path, format, SERIALIZE_VERSION))
+  obj <- tryCatch(jsonlite::fromJSON(path, simplifyVector = TRUE, simplifyDataFrame = FALSE),
+                  error = function(e) {
+                    data_error(path, ": cannot read a complete JSON file (truncated?): ",
+                               strsplit(conditionMessage(e), "\n")[[1]][1])
+                  })
+  if (!is.list(obj) || !identical(obj$format, format) ||
+      !identical(as.integer(obj$format_version), SERIALIZE_VERSION)) {
+    got <- if (is.list(obj)) obj else list()
+    data_error(sprintf("%s: expected format '%s' version %d, got %s version %s", path, format,
+                       SERIALIZE_VERSION, show_value(got$format), show_value(got$format_version)))
   }
   obj
 }
@@ -110,6 +118,98 @@ load_model <- function(path) {
 model_config <- function(config) {
   keys <- c("D", "H", "V", "K", "head")
   out <- lapply(keys, function(k) config[[k]])
+  names(out) <- keys
+  out
+}
+
+#' Save and load a training checkpoint
+#'
+#' The same JSON file as Python's `save_checkpoint()` / `load_checkpoint()`, so a
+#' run can be resumed in either language: `{"format": "lstmparity-checkpoint",
+#' "format_version": 1, "config": {D, H, V, K, head}, "options": (train_options()),
+#' "state": {params, opt_state, rng_state, epoch, batch, step, sums, history,
+#' step_losses, best, stopped}}`, numbers with 17 significant digits (resume is
+#' bit-identical), written atomically (temporary file in the same folder, then
+#' rename): an interrupted write leaves the previous checkpoint. [train_model()]
+#' writes it when `opts$checkpoint` is set.
+#'
+#' @param path file path.
+#' @param state a training state ([new_train_state()], `train_model()$state`).
+#' @param config list with `D, H, V, K, head`.
+#' @param opts [train_options()].
+#' @return `save_checkpoint()`: `path`, invisibly. `load_checkpoint()`:
+#'   list(`state`, `config`, `options`); a file that is not a complete checkpoint
+#'   stops with one line naming the file and the field.
+#' @examples
+#' config <- list(D = 2, H = 3, V = 4, K = 1L, head = "many_to_one_sigmoid")
+#' data <- list(tokens = list(c(1L, 2L), c(3L, 4L, 2L)), targets = c(0, 1))
+#' path <- tempfile(fileext = ".json")
+#' fit <- train_model(init_params(config), config, data,
+#'                    opts = train_options(epochs = 2, progress = FALSE, checkpoint = path))
+#' ck <- load_checkpoint(path)
+#' ck$state$epoch
+#' @name save_checkpoint
+NULL
+
+#' @rdname save_checkpoint
+#' @export
+save_checkpoint <- function(path, state, config, opts) {
+  best <- state$best
+  if (!is.null(best)) {
+    best <- list(epoch = best$epoch, valid_loss = best$valid_loss, params = params_for_json(best$params))
+  }
+  st <- list(params = params_for_json(state$params), opt_state = opt_state_to_json(state$opt_state),
+             rng_state = state$rng_state, epoch = state$epoch, batch = state$batch, step = state$step,
+             sums = I(as.numeric(state$sums)), history = state$history,
+             step_losses = I(as.numeric(state$step_losses)), best = best, stopped = isTRUE(state$stopped))
+  obj <- list(format = CHECKPOINT_FORMAT, format_version = SERIALIZE_VERSION, config = model_config(config),
+              options = options_for_json(opts), state = st)
+  write_atomic(path, paste0(json_text(obj), "\n"))
+}
+
+#' @rdname save_checkpoint
+#' @export
+load_checkpoint <- function(path) {
+  obj <- read_json_file(path, CHECKPOINT_FORMAT)
+  st <- obj$state
+  need <- c("params", "opt_state", "rng_state", "epoch", "batch", "step", "sums", "history", "step_losses",
+            "stopped")
+  for (key in c("config", "options", "state")) {
+    if (!is.list(obj[[key]])) data_error(path, ": not a complete checkpoint (missing or bad field '", key, "')")
+  }
+  for (key in need) {
+    if (!(key %in% names(st))) data_error(path, ": not a complete checkpoint (missing or bad field 'state.", key, "')")
+  }
+  best <- st$best
+  if (!is.null(best)) best$params <- params_from_json(best$params)
+  state <- list(params = params_from_json(st$params), opt_state = opt_state_from_json(st$opt_state),
+                rng_state = as.numeric(st$rng_state), epoch = as.integer(st$epoch),
+                batch = as.integer(st$batch), step = as.integer(st$step), sums = as.numeric(unlist(st$sums)),
+                history = st$history, step_losses = as.numeric(unlist(st$step_losses)), best = best,
+                stopped = isTRUE(st$stopped))
+  list(state = state, config = obj$config, options = obj$options)
+}
+
+# Adam's state {k, m, v} or SGD's {momentum_buffer}: k a number, the rest parameter-shaped lists.
+opt_state_to_json <- function(s) {
+  empty <- structure(list(), names = character(0))
+  if (!length(s)) return(empty)
+  out <- lapply(names(s), function(k) if (k == "k") s[[k]] else if (length(s[[k]])) params_for_json(s[[k]]) else empty)
+  names(out) <- names(s)
+  out
+}
+
+opt_state_from_json <- function(s) {
+  if (!length(s)) return(list())
+  out <- lapply(names(s), function(k) if (k == "k") as.numeric(s[[k]]) else params_from_json(s[[k]]))
+  names(out) <- names(s)
+  out
+}
+
+# train_options() as written: every option present (NULL -> null), as Python's TrainOptions.
+options_for_json <- function(opts) {
+  keys <- names(train_options())
+  out <- lapply(keys, function(k) opts[[k]])
   names(out) <- keys
   out
 }

@@ -1,5 +1,5 @@
 # Training: mini-batches with padding and masks, seeded shuffling, clipping, SGD / Adam,
-# evaluation on a held-out split each epoch, optional early stopping.
+# evaluation on a held-out split each epoch, optional early stopping, checkpoint / resume.
 # Mirrors python/lstmparity/train.py (same names, same order of operations).
 
 #' Training options
@@ -15,13 +15,20 @@
 #' @param progress show progress: on a terminal (`interactive()` or `isatty(stdout())`)
 #'   a [utils::txtProgressBar()] with the running loss and accuracy, otherwise one
 #'   line per epoch; `FALSE`: nothing.
+#' @param checkpoint `NULL` or a file path: [train_model()] writes a checkpoint
+#'   ([save_checkpoint()], the JSON file Python writes and reads) at the end, on an
+#'   interrupt, and during training every `checkpoint_every` epochs, or, when that is
+#'   `NULL`, after an epoch once 20 times the last write's time has passed since it
+#'   (writing then costs at most ~5% of the training time).
+#' @param checkpoint_every `NULL` or a positive whole number of epochs.
 #' @return a list of the options.
 #' @export
 train_options <- function(epochs = 10, batch_size = 32, optimizer = list(name = "adam", lr = 0.01),
                           clip = NULL, seed = 0, shuffle = TRUE, patience = NULL,
-                          restore_best = TRUE, progress = TRUE) {
+                          restore_best = TRUE, progress = TRUE, checkpoint = NULL, checkpoint_every = NULL) {
   list(epochs = epochs, batch_size = batch_size, optimizer = optimizer, clip = clip, seed = seed,
-       shuffle = shuffle, patience = patience, restore_best = restore_best, progress = progress)
+       shuffle = shuffle, patience = patience, restore_best = restore_best, progress = progress,
+       checkpoint = checkpoint, checkpoint_every = checkpoint_every)
 }
 
 #' A fresh training state
@@ -122,7 +129,9 @@ end_epoch <- function(state, config, valid, opts, rng_after, seconds) {
 #' same batches as Python's `train_model()` for the same seed, so the same
 #' initial parameters give the same trajectory in both languages. An interrupt
 #' (Ctrl-C) stops after the last complete step; pass the returned `state` back
-#' as `state` to continue.
+#' as `state` to continue. With `opts$checkpoint`, the state is also written to
+#' that file (see [train_options()]); `load_checkpoint(path)$state` continues from
+#' it to the same result, bit for bit, as an uninterrupted run.
 #'
 #' @param params named list of initial parameters.
 #' @param config list(`D, H, V, K, head`).
@@ -130,12 +139,13 @@ end_epoch <- function(state, config, valid, opts, rng_after, seconds) {
 #'   `valid_set` may be `NULL`.
 #' @param opts [train_options()].
 #' @param state `NULL` or the `state` of an earlier (interrupted) run.
+#' @param on_step `NULL` or a function of the state, run after every step.
 #' @return list(`params`, `history` (a data frame, one row per epoch, columns
 #'   `epoch, loss, accuracy, seconds`, and `valid_loss, valid_accuracy` with a
 #'   `valid_set`), `state`, `interrupted`).
 #' @export
 train_model <- function(params, config, train_set, valid_set = NULL, opts = train_options(),
-                        state = NULL) {
+                        state = NULL, on_step = NULL) {
   check_options(opts)
   check_dataset(train_set, config, "train_set")
   if (!is.null(valid_set)) check_dataset(valid_set, config, "valid_set")
@@ -143,6 +153,7 @@ train_model <- function(params, config, train_set, valid_set = NULL, opts = trai
   n <- length(train_set$tokens)
   n_batches <- ceiling(n / opts$batch_size)
   bar <- progress_start(opts, n_batches, state)
+  writer <- checkpoint_writer(opts, config)
   committed <- state
   interrupted <- tryCatch({
     while (state$epoch < opts$epochs && !state$stopped) {
@@ -152,18 +163,44 @@ train_model <- function(params, config, train_set, valid_set = NULL, opts = trai
       for (idx in batches[seq_along(batches) > state$batch]) {
         state <- train_step(state, config, make_batch(train_set, idx), opts)
         committed <- state
+        if (!is.null(on_step)) on_step(state)
         progress_update(bar, state)
       }
       state <- end_epoch(state, config, valid_set, opts, sh$state, proc.time()[["elapsed"]] - start)
       committed <- state
       progress_epoch(bar, state, opts$epochs)
+      writer$after_epoch(state)
     }
     FALSE
   }, interrupt = function(e) TRUE)
   progress_close(bar)
   state <- committed
+  writer$write(state)
   final <- if (opts$restore_best && state$stopped && !is.null(state$best)) state$best$params else state$params
   list(params = final, history = history_frame(state$history), state = state, interrupted = interrupted)
+}
+
+# Writes opts$checkpoint every opts$checkpoint_every epochs, or (NULL) after an epoch once 20x
+# the last write's duration has passed since that write: the writes then take at most ~1/21 of
+# the time (~5%), whatever the model's size. write() (end of training, interrupt) always writes.
+checkpoint_writer <- function(opts, config) {
+  env <- new.env()
+  env$last_end <- proc.time()[["elapsed"]]
+  env$cost <- 0 # seconds the last write took
+  write <- function(state) {
+    if (is.null(opts$checkpoint)) return(invisible())
+    start <- proc.time()[["elapsed"]]
+    save_checkpoint(opts$checkpoint, state, config, opts)
+    env$last_end <- proc.time()[["elapsed"]]
+    env$cost <- env$last_end - start
+  }
+  after_epoch <- function(state) {
+    every <- opts$checkpoint_every
+    due <- if (!is.null(every)) state$epoch %% every == 0 else
+      proc.time()[["elapsed"]] - env$last_end >= 20 * env$cost
+    if (due) write(state)
+  }
+  list(after_epoch = after_epoch, write = write)
 }
 
 history_frame <- function(rows) {

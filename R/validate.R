@@ -15,8 +15,12 @@
 #'   a `text` holding at least one word, an integer `label` in `0..length(labels) - 1`
 #'   and a `split` in train / valid / test; every split in `need` must occur.
 #' * `check_dataset()`: token ids in `1..V`, no empty sequence, targets that fit the head.
-#' * `check_options()`: positive whole `epochs`, `batch_size`, positive `lr`, clip, patience.
+#' * `check_options()`: positive whole `epochs`, `batch_size`, positive `lr`, clip, patience,
+#'   `checkpoint_every`.
 #' * `check_positive()`: one positive (whole) number.
+#' * `check_resume()`: a checkpoint continues only the run it came from: the same
+#'   `config` (`D, H, V, K, head`) and the same options, except `epochs` (resuming
+#'   with more epochs trains on), `progress`, `checkpoint` and `checkpoint_every`.
 #'
 #' @param raw the parsed file.
 #' @param path the file's name (for the message).
@@ -26,6 +30,8 @@
 #' @param name the data set's name in messages.
 #' @param opts [train_options()].
 #' @param value,whole a value; whether it must be a whole number.
+#' @param ck_config,ck_options the checkpoint's `config` and `options` ([load_checkpoint()]).
+#' @param options this run's [train_options()].
 #' @return `NULL`, invisibly; or an error.
 #' @examples
 #' try(check_positive("epochs", 0, whole = TRUE))
@@ -41,7 +47,11 @@ data_error <- function(...) {
 # A value as messages show it: JSON for file values (null, "1", 0.5), NA for R's missing values.
 show_value <- function(v) {
   if (is.null(v)) return("null")
-  if (is.list(v)) return(as.character(jsonlite::toJSON(v, auto_unbox = TRUE, digits = NA)))
+  if (is.list(v)) { # as Python's json.dumps: {"name": "adam", "lr": 0.01}
+    parts <- vapply(v, show_value, "", USE.NAMES = FALSE)
+    if (is.null(names(v))) return(paste0("[", paste(parts, collapse = ", "), "]"))
+    return(paste0("{", paste0(vapply(names(v), show_value, ""), ": ", parts, collapse = ", "), "}"))
+  }
   if (length(v) != 1L) return(paste0("[", paste(vapply(v, show_value, ""), collapse = ", "), "]"))
   if (is.na(v)) return(if (is.nan(v)) "NaN" else "NA")
   if (is.character(v)) return(as.character(jsonlite::toJSON(v, auto_unbox = TRUE)))
@@ -151,5 +161,37 @@ check_options <- function(opts) {
   check_positive("lr", opts$optimizer$lr)
   for (key in names(opts$clip)) check_positive(paste0("clip.", key), opts$clip[[key]])
   if (!is.null(opts$patience)) check_positive("patience", opts$patience, whole = TRUE)
+  if (!is.null(opts$checkpoint_every)) check_positive("checkpoint_every", opts$checkpoint_every, whole = TRUE)
   invisible(NULL)
+}
+
+#' @rdname validate
+#' @export
+check_resume <- function(path, ck_config, ck_options, config, options) {
+  for (key in c("D", "H", "V", "K", "head")) {
+    if (!same_value(ck_config[[key]], config[[key]])) {
+      data_error(sprintf("%s: config.%s: the checkpoint has %s, this run %s (a checkpoint of another task or model)",
+                         path, key, show_value(ck_config[[key]]), show_value(config[[key]])))
+    }
+  }
+  for (key in sort(union(names(ck_options), names(options)))) {
+    if (key %in% c("epochs", "progress", "checkpoint", "checkpoint_every")) next
+    if (!same_value(ck_options[[key]], options[[key]])) {
+      data_error(sprintf("%s: options.%s: the checkpoint was trained with %s, this run asks for %s; %s",
+                         path, key, show_value(ck_options[[key]]), show_value(options[[key]]),
+                         "resume with the same settings"))
+    }
+  }
+  invisible(NULL)
+}
+
+# Equal as JSON values: numbers compare by value (1L == 1), lists element by element.
+same_value <- function(a, b) {
+  if (is.list(a) || is.list(b)) {
+    if (!is.list(a) || !is.list(b) || length(a) != length(b) || !setequal(names(a), names(b))) return(FALSE)
+    keys <- if (is.null(names(a))) seq_along(a) else names(a)
+    return(all(vapply(keys, function(k) same_value(a[[k]], b[[k]]), TRUE)))
+  }
+  if (is.numeric(a) && is.numeric(b)) return(length(a) == length(b) && all(as.numeric(a) == as.numeric(b)))
+  identical(a, b)
 }

@@ -1,7 +1,7 @@
 """One worker process per implementation: crashes, exits, hangs and shared state stay inside it.
 
-A :class:`WorkerImpl` starts ``python -m conformance.worker`` (see
-:mod:`conformance.worker`) in a new process group, with its own temporary
+A :class:`WorkerImpl` starts ``python -m lstmparity.conformance.worker`` (see
+:mod:`lstmparity.conformance.worker`) in a new process group, with its own temporary
 working directory, and sends it one case at a time. The runner:
 
 * waits for the answer at most ``timeout`` seconds, then ends the whole process
@@ -139,7 +139,7 @@ class WorkerImpl:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
                "PYTHONFAULTHANDLER": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "conformance.worker", str(to_child_r), str(from_child_w)],
+            [sys.executable, "-m", "lstmparity.conformance.worker", str(to_child_r), str(from_child_w)],
             pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, cwd=self.home, env=env, start_new_session=True)
         os.close(to_child_r)

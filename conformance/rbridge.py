@@ -5,7 +5,7 @@ once (the repository's R/ folder through ``lstmparity_source()``, or the
 installed package) and reads each case once with R's own ``read_case()``. R
 calls run in the main thread under ``setTimeLimit(elapsed = timeout)``: R stops
 at its next check (between R-level operations). That limit is a courtesy: the
-runner runs R in a worker process (:mod:`conformance.isolation`) and ends it at
+runner runs R in a worker process (:mod:`lstmparity.conformance.isolation`) and ends it at
 the time limit, which also holds inside compiled code.
 
 A user's adapter file is sourced with ``keep.source = TRUE`` and ``chdir = TRUE``

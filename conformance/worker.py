@@ -1,6 +1,6 @@
 """The worker process: one implementation, run case after case, in a process of its own.
 
-Started by :mod:`conformance.isolation` as ``python -m conformance.worker FD_IN FD_OUT``.
+Started by :mod:`lstmparity.conformance.isolation` as ``python -m lstmparity.conformance.worker FD_IN FD_OUT``.
 It speaks over two inherited pipes with :mod:`multiprocessing.connection`
 framing (length-prefixed messages of pickled plain data), never over stdout,
 so whatever the adapter prints, or closes, does not break the conversation.
@@ -14,7 +14,7 @@ Messages from the runner, and the replies:
 * ``{"op": "run", "path", "case", "declares"}`` -> ``{"ok": True, "result": plain}`` or
   ``{"ok": False, "error": str}``. ``case`` is the parsed case (Python
   implementations get it as a fresh copy each time; R reads ``path`` with its
-  own reader). ``declares`` is the validated declaration (see :mod:`conformance.declare`).
+  own reader). ``declares`` is the validated declaration (see :mod:`lstmparity.conformance.declare`).
 
 Before each case the worker goes back to its own working directory (an adapter
 may have called ``os.chdir`` or ``setwd``).

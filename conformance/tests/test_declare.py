@@ -10,16 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from lstmparity import layouts
+from lstmparity.conformance import isolation
+from lstmparity.conformance.declare import validate_declares
+from lstmparity.conformance.errors import BadInput
+from lstmparity.conformance.impls import make_impls
+from lstmparity.conformance.isolation import PlainUnpickler, WorkerImpl
+from lstmparity.conformance.rbridge import to_py
+from lstmparity.conformance.runner import load_fixture, run_one
+from lstmparity.conformance.validate import result_problems
 from lstmparity.record import new_recording, record, recording_result
-
-from conformance import isolation
-from conformance.declare import validate_declares
-from conformance.errors import BadInput
-from conformance.impls import make_impls
-from conformance.isolation import PlainUnpickler, WorkerImpl
-from conformance.rbridge import to_py
-from conformance.runner import load_fixture, run_one
-from conformance.validate import result_problems
 
 from .conftest import FIXTURES
 

@@ -1,6 +1,6 @@
 # The committed corpus of bad inputs (tests/bad_data/cases.json) in R: each case stops with one
 # line naming the field and the value, before anything trains. Python and the CLI run the same
-# corpus (tests/python/test_bad_data.py). R has no checkpoint files: those cases are Python's.
+# corpus (tests/python/test_bad_data.py).
 
 bad_cases <- function(kinds) {
   path <- testthat::test_path("..", "bad_data", "cases.json")
@@ -21,6 +21,7 @@ one_line_error <- function(expr) {
 test_that("the corpus has cases of every kind R checks", {
   expect_gte(length(bad_cases("file")), 10)
   expect_gte(length(bad_cases(c("dataset", "options", "fit"))), 10)
+  expect_length(bad_cases("checkpoint"), 3)
 })
 
 test_that("bad text-classification files stop with the same line as in Python", {
@@ -71,4 +72,26 @@ test_that("bad texts and labels stop lstm_fit()", {
   }
   expect_identical(one_line_error(lstm_fit(c("oil rose", "shares fell"), c(1, NaN), verbose = FALSE)),
                    "y[2]: missing label (NaN)")
+})
+
+test_that("bad checkpoints stop the resume with Python's line, and the file is left as it was", {
+  dir <- tempfile("bad_ck")
+  dir.create(dir)
+  on.exit(unlink(dir, recursive = TRUE))
+  good <- file.path(dir, "hamlet.json")
+  train_hamlet(epochs = 2, progress = FALSE, checkpoint = good)
+  text <- readChar(good, file.size(good), useBytes = TRUE)
+  for (case in bad_cases("checkpoint")) {
+    path <- file.path(dir, paste0(case$name, ".json"))
+    writeChar(if (case$make == "truncate") substr(text, 1, nchar(text) %/% 2) else text, path, eos = NULL)
+    before <- readBin(path, "raw", file.size(path))
+    msg <- one_line_error(switch(case$make,
+      truncate = train_hamlet(epochs = 4, progress = FALSE, resume_from = path, checkpoint = path),
+      other_task = train_reuters(epochs = 4, progress = FALSE, resume_from = path, checkpoint = path),
+      change_lr = train_hamlet(epochs = 4, lr = 0.02, progress = FALSE, resume_from = path, checkpoint = path)))
+    expected <- paste0(path, ": ", case$error)
+    if (case$make == "truncate") expect_true(startsWith(msg, expected), label = case$name) else
+      expect_identical(msg, expected, label = case$name)
+    expect_identical(readBin(path, "raw", file.size(path)), before, label = case$name)
+  }
 })
