@@ -44,7 +44,7 @@ def lap(stage):
     t, c = time.perf_counter(), time.process_time()
     print(f"  {stage:<34} wall {t - t0:5.2f} s, cpu {c - c0:5.2f} s")
     t0, c0 = t, c
-from conformance.worker import RRunner
+from lstmparity.conformance.worker import RRunner
 lap("python + numpy + conformance")
 import rpy2.robjects
 lap("start R (rpy2)")

@@ -15,11 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from lstmparity.conformance.impls import ready_impls, start_impls
+from lstmparity.conformance.runner import load_fixture, run_one
 
-from conformance.impls import ready_impls, start_impls  # noqa: E402
-from conformance.runner import load_fixture, run_one  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def cpu_seconds(pid: int) -> float:

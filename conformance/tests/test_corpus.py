@@ -37,9 +37,9 @@ def conform(capsys, tmp_path, group: str, timeout: str) -> tuple[int, dict, str]
 # The hangs' limit, 2 s, is what the references get too, next to three adapters that keep both cores busy
 # (infinite_loop, repeat, blas). Their timed work on tiny_random is run_case() alone: the worker has
 # started, loaded the code and (R) read the case before the clock starts. Measured with
-# `.venv/bin/python bench/reference_case_time.py` at load 5.6 on 2 cores: python 4-8 ms wall, r 22-31 ms
-# wall, at most 10 ms CPU each (one clock tick); even at a tenth of a core that is 0.1 s: a margin of
-# 20x. (R used to read the case, compiling its reader on first use, inside the limit: ~1 s CPU, 2.2 s
+# `.venv/bin/python bench/reference_case_time.py` at load 4-6 on 2 cores: python 4-15 ms wall, r 22-51 ms
+# wall, at most 20 ms CPU each (two clock ticks); even at a tenth of a core that is 0.2 s: a margin of
+# 10x. (R used to read the case, compiling its reader on first use, inside the limit: ~1 s CPU, 2.2 s
 # wall under load, which made this test flaky.)
 @pytest.mark.parametrize(("group", "timeout"), [("run", "20"), ("hang", "2")])
 def test_every_misbehaviour_is_reported_and_the_references_still_agree(capsys, tmp_path, group, timeout):

@@ -227,7 +227,7 @@ def adapter(case):
 def test_an_adapter_file_defining_a_dataclass_loads_and_runs(tmp_path):
     import sys
 
-    from conformance.impls import adapter_module_name, load_py_function
+    from lstmparity.conformance.impls import adapter_module_name, load_py_function
 
     file = tmp_path / "with_dataclass.py"
     file.write_text(DATACLASS_ADAPTER)
@@ -243,7 +243,7 @@ def test_an_adapter_file_defining_a_dataclass_loads_and_runs(tmp_path):
 def test_an_adapter_file_that_fails_to_import_leaves_no_module_behind(tmp_path):
     import sys
 
-    from conformance.impls import adapter_module_name, load_py_function
+    from lstmparity.conformance.impls import adapter_module_name, load_py_function
 
     file = tmp_path / "broken.py"
     file.write_text("raise ValueError('no weights here')\n")
