@@ -20,7 +20,6 @@
 #' @param n_test held-out sequences.
 #' @param keep_bias initial bias of the LSTM's f and the GRU's z (1, the usual
 #'   forget-gate bias; see [init_cell_params()]).
-#' @param p,x,y parameters (the cell's and `Wy, by`), inputs `c(T, N, D)`, labels.
 #' @return `first_token_task()`: list(`x` `c(T, N, D)`, `y` length N in 0/1).
 #'   `cell_gradient_norms()`: numeric length T. `train_first_token()`:
 #'   list(`cell, T, steps, loss` (per step), `accuracy`).

@@ -239,21 +239,63 @@ json_shape <- function(v, depth = 3L) {
     return(if (length(v) == 1L && is.null(dim(v))) integer(0) else if (is.null(dim(v))) length(v) else NULL)
   }
   if (!is.list(v) || !is.null(names(v)) || depth < 0L) return(NULL)
-  if (length(v) == 0L) return(0L)
-  inner <- lapply(v, json_shape, depth - 1L)
+  # Level by level (vectorised: a case holds ~10^4 numbers): every node of a level has the same
+  # length, and its children are all unnamed lists (one more level) or all leaves.
+  shape <- integer(0)
+  nodes <- list(v)
+  repeat {
+    n <- lengths(nodes)
+    if (any(n != n[1L])) return(NULL)
+    shape <- c(shape, n[1L])
+    if (n[1L] == 0L) return(shape)
+    kids <- unlist(nodes, recursive = FALSE, use.names = FALSE)
+    lists <- vapply(kids, is.list, NA)
+    if (!any(lists)) return(leaf_shape(kids, shape))
+    if (!all(lists) || length(shape) > depth) return(NULL)
+    if (!is.null(unlist(lapply(kids, names)))) return(NULL) # an object ({} too: its names are character(0))
+    nodes <- kids
+  }
+}
+
+# The shape of an array whose last level holds `leaves` (shape: the levels above), or NULL
+# when the leaves are not all numbers of one shape. Numbers (the committed cases) are
+# recognised at once; null, NA and strings go through json_shape() one by one.
+leaf_shape <- function(leaves, shape) {
+  if (all(vapply(leaves, is.numeric, NA)) && all(lengths(leaves) == 1L) && is.null(unlist(lapply(leaves, dim)))) {
+    return(shape)
+  }
+  inner <- lapply(leaves, json_shape, 0L)
   first <- inner[[1]]
   if (is.null(first) || !all(vapply(inner, identical, logical(1), first))) return(NULL)
-  c(length(v), first)
+  c(shape, first)
 }
 
 # Numbers of a nested list of known depth, rows first; null -> NA.
 flatten_json <- function(v, depth) {
   if (depth == 0L) return(if (is.null(v)) NA_real_ else as.numeric(v))
+  flat <- unlist(v, use.names = FALSE) # rows first; a null (NULL) would be dropped: then element by element
+  if (is.numeric(flat) && length(flat) == length_json(v, depth)) return(as.numeric(flat))
+  flatten_nested(v, depth)
+}
+
+# The number of leaves of a nested list of known depth whose levels are uniform (json_shape()).
+length_json <- function(v, depth) {
+  n <- 1L
+  for (level in seq_len(depth)) {
+    n <- n * length(v)
+    if (!length(v)) break
+    v <- v[[1L]]
+  }
+  n
+}
+
+flatten_nested <- function(v, depth) {
+  if (depth == 0L) return(if (is.null(v)) NA_real_ else as.numeric(v))
   if (depth == 1L) {
     if (is.atomic(v)) return(as.numeric(v))
     return(vapply(v, function(e) if (is.null(e)) NA_real_ else as.numeric(e), numeric(1)))
   }
-  unlist(lapply(v, flatten_json, depth - 1L), use.names = FALSE)
+  unlist(lapply(v, flatten_nested, depth - 1L), use.names = FALSE)
 }
 
 describe <- function(shape) {

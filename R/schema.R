@@ -165,7 +165,7 @@ case_skeleton <- function(value, path, where = character(0)) {
       for (k in keys) value[k] <- list(case_skeleton(value[[k]], path, c(where, k)))
       return(value)
     }
-    if (length(value) && all(vapply(value, function(v) is.numeric(v) && length(v) == 1L, logical(1)))) return(list())
+    if (numeric_nest(value, MAX_DEPTH - length(where))) return(list())
     children <- lapply(seq_along(value), function(k) case_skeleton(value[[k]], path, c(where, as.character(k - 1L))))
     emptied <- vapply(children, function(ch) is.list(ch) && !length(ch) && is.null(names(ch)), logical(1))
     if (length(children) && all(emptied)) {
@@ -178,6 +178,22 @@ case_skeleton <- function(value, path, where = character(0)) {
                                                   "(JSON has no NaN/Infinity, and 1e999 overflows)"), format(value)))
   }
   value
+}
+
+# TRUE when `value` (an unnamed list) is an array of numbers nested level by level: every node of
+# a level an unnamed list, down to a level of numbers only; case_skeleton() would collapse it to
+# list() element by element, this finds it level by level (vectorised: a case holds ~10^4 numbers).
+# FALSE for anything else (objects, strings, null, mixed levels, nesting past `levels`): then
+# case_skeleton() walks it and says what is wrong.
+numeric_nest <- function(value, levels) {
+  nodes <- value
+  for (level in seq_len(max(levels, 0L))) {
+    if (!length(nodes)) return(TRUE)
+    if (all(vapply(nodes, is.numeric, NA)) && all(lengths(nodes) == 1L)) return(TRUE)
+    if (!all(vapply(nodes, is.list, NA)) || !is.null(unlist(lapply(nodes, names)))) return(FALSE) # {} too
+    nodes <- unlist(nodes, recursive = FALSE, use.names = FALSE)
+  }
+  FALSE
 }
 
 # Refuse a case that breaks the schema: "<file>: <JSON path>: <what>".

@@ -68,9 +68,9 @@ def _suite(args: argparse.Namespace, start: float) -> int:
 
     specs = args.impl or DEFAULT_IMPLS
     paths = select_paths(Path(args.fixtures), args.case)
-    impls = start_impls(specs, args.mutant)
+    impls = start_impls(specs, args.mutant, paths)
     try:
-        fixtures = [load_fixture(p) for p in paths]  # while the workers start
+        fixtures = [load_fixture(p) for p in paths]  # while the workers start (and R reads them too)
         ready_impls(impls, timeout=max(args.timeout, 30.0))
         outcomes = run_suite(fixtures, impls, args.timeout)
     finally:

@@ -1,6 +1,6 @@
 """How far the diagnosis reaches: every catalogued mutant on every fixture, not only its own.
 
-``python -m conformance.coverage [--impl python] [--impl r]`` runs each mutant on
+``python -m lstmparity.conformance.coverage [--impl python] [--impl r]`` runs each mutant on
 each fixture and counts, per language, the pairs where the bug shows (diverges)
 and how many of those the diagnosis names right, names wrong, or leaves
 unexplained; pairs where the bug is invisible (agree: e.g. a mask bug on a case

@@ -2,7 +2,7 @@
 
 Both come from the code, so the docs cannot drift: the table from
 conformance/mutants/catalogue.json, the outputs from running the runner.
-``python -m conformance.docs_gen`` rewrites them; ``--check`` exits 1 when the
+``python -m lstmparity.conformance.docs_gen`` rewrites them; ``--check`` exits 1 when the
 file is stale (conformance/tests/test_mutants.py runs the check).
 """
 
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     new = generate(old)
     if args.check:
         if normalise(new) != normalise(old):
-            print(f"{DOC} is stale: run `python -m conformance.docs_gen`", file=sys.stderr)
+            print(f"{DOC} is stale: run `python -m lstmparity.conformance.docs_gen`", file=sys.stderr)
             return 1
         return 0
     if new != old:

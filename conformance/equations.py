@@ -1,6 +1,6 @@
 """The right equation of every per-step tensor, written as data: sums of products of named factors.
 
-The generic hypothesis grammar (:mod:`conformance.grammar`) edits these: drops a
+The generic hypothesis grammar (:mod:`lstmparity.conformance.grammar`) edits these: drops a
 factor, adds one, replaces one by a neighbour, drops a term, wraps the whole in a
 nonlinearity, turns a product into a sum or into a matrix product. Each factor
 knows how to print itself (in words, in Python, in R) and its value at step t

@@ -1,19 +1,19 @@
 """The implementations the runner checks, chosen with ``--impl``.
 
 * ``python`` — lstmparity.model.run_case;
-* ``r`` — R's run_case() through rpy2 (see :mod:`conformance.rbridge`);
+* ``r`` — R's run_case() through rpy2 (see :mod:`lstmparity.conformance.rbridge`);
 * ``py:module:function`` or ``py:path/file.py:function`` — a user's Python adapter;
 * ``r:path/file.R`` — a user's R file defining ``lstmparity_adapter <- function(case)``.
 
 Every implementation has ``name``, ``declares`` (its validated declaration, see
-:mod:`conformance.declare`) and ``run(path, case, timeout) -> result``, where
+:mod:`lstmparity.conformance.declare`) and ``run(path, case, timeout) -> result``, where
 ``result`` is shaped like a fixture's ``expected``. ``run`` raises
 :class:`AdapterError` when the implementation fails on this case (reported
 against it, the run carries on) and :class:`BadInput` is raised at construction
 when it cannot be used at all (the command exits 2).
 
 :func:`make_impls` runs each implementation in a worker process of its own
-(:mod:`conformance.isolation`); the in-process classes here are what the worker
+(:mod:`lstmparity.conformance.isolation`); the in-process classes here are what the worker
 runs, and what tests of our own trusted code (the mutation catalogue) use directly.
 """
 
@@ -157,12 +157,16 @@ def check_specs(specs: list[str], mutant: str | None) -> None:
             raise BadInput(f"--impl {spec}: no file {spec[2:]}")
 
 
-def start_impls(specs: list[str], mutant: str | None = None) -> list[Any]:
-    """Start one worker per implementation, without waiting for them (see :func:`ready_impls`)."""
+def start_impls(specs: list[str], mutant: str | None = None, paths: list[Path] | None = None) -> list[Any]:
+    """Start one worker per implementation, without waiting for them (see :func:`ready_impls`).
+
+    ``paths``: the case files the run will send (R workers read them while starting).
+    """
     from .isolation import WorkerImpl
 
     check_specs(specs, mutant)
-    workers = [WorkerImpl(_absolute(spec), mutant, name=f"{spec}+{mutant}" if mutant else spec) for spec in specs]
+    workers = [WorkerImpl(_absolute(spec), mutant, name=f"{spec}+{mutant}" if mutant else spec, read_ahead=paths)
+               for spec in specs]
     for w in workers:
         w.start()
     return workers

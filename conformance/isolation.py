@@ -1,7 +1,7 @@
 """One worker process per implementation: crashes, exits, hangs and shared state stay inside it.
 
-A :class:`WorkerImpl` starts ``python -m conformance.worker`` (see
-:mod:`conformance.worker`) in a new process group, with its own temporary
+A :class:`WorkerImpl` starts ``python -m lstmparity.conformance.worker`` (see
+:mod:`lstmparity.conformance.worker`) in a new process group, with its own temporary
 working directory, and sends it one case at a time. The runner:
 
 * waits for the answer at most ``timeout`` seconds, then ends the whole process
@@ -109,8 +109,10 @@ class OutputTail:
 class WorkerImpl:
     """An implementation run in a worker process of its own. ``run(path, case, timeout)`` like every Impl."""
 
-    def __init__(self, spec: str, mutant: str | None = None, r_dir: str = "", name: str | None = None) -> None:
+    def __init__(self, spec: str, mutant: str | None = None, r_dir: str = "", name: str | None = None,
+                 read_ahead: list[Path] | None = None) -> None:
         self.spec, self.mutant, self.r_dir = spec, mutant, r_dir
+        self.read_ahead = [str(Path(p).resolve()) for p in read_ahead or []]  # see start()
         self.name = name or (f"{spec}+{mutant}" if mutant else spec)
         self.declares: dict = {}
         self.raw_declares: Any = None
@@ -125,14 +127,19 @@ class WorkerImpl:
 
     # -- process management -------------------------------------------------
     def start(self) -> WorkerImpl:
-        """Start the process and ask it to load the implementation (answer read by :meth:`ready`)."""
+        """Start the process and ask it to load the implementation (answer read by :meth:`ready`).
+
+        The first start of an R worker also hands it ``read_ahead``, the case files it will be sent:
+        it reads them with R's reader before it says it is ready, while the runner reads them with
+        Python's (the two readers run at the same time, on two cores).
+        """
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         self.home = self.home or tempfile.mkdtemp(prefix="lstmparity-conform-")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
                "PYTHONFAULTHANDLER": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "conformance.worker", str(to_child_r), str(from_child_w)],
+            [sys.executable, "-m", "lstmparity.conformance.worker", str(to_child_r), str(from_child_w)],
             pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, cwd=self.home, env=env, start_new_session=True)
         os.close(to_child_r)
@@ -140,7 +147,9 @@ class WorkerImpl:
         self._send, self._recv = Connection(to_child_w, readable=False), Connection(from_child_r, writable=False)
         self._tail = OutputTail(self.proc.stdout)
         self._mark = 0
-        self._post({"op": "load", "spec": self.spec, "mutant": self.mutant, "r_dir": self.r_dir})
+        self._post({"op": "load", "spec": self.spec, "mutant": self.mutant, "r_dir": self.r_dir,
+                    "read_ahead": self.read_ahead})
+        self.read_ahead = []  # a restarted worker reads only the case it is sent
         return self
 
     def ready(self, timeout: float) -> None:

@@ -5,7 +5,7 @@ once (the repository's R/ folder through ``lstmparity_source()``, or the
 installed package) and reads each case once with R's own ``read_case()``. R
 calls run in the main thread under ``setTimeLimit(elapsed = timeout)``: R stops
 at its next check (between R-level operations). That limit is a courtesy: the
-runner runs R in a worker process (:mod:`conformance.isolation`) and ends it at
+runner runs R in a worker process (:mod:`lstmparity.conformance.isolation`) and ends it at
 the time limit, which also holds inside compiled code.
 
 A user's adapter file is sourced with ``keep.source = TRUE`` and ``chdir = TRUE``
@@ -77,6 +77,11 @@ class RSession:
     def start(self) -> RSession:
         if self._ro is None:
             ro = _robjects()
+            # No just-in-time compilation: R/ is sourced (not installed, so not byte-compiled) and R
+            # would compile each function at its first call, which costs more than the calls
+            # themselves (the 16 committed cases: read_case() + run_case() 1.9 s CPU with the JIT,
+            # 0.7 s without; bench/bench_conform.py).
+            ro.r("compiler::enableJIT(0L)")
             bridge = ro.r["new.env"]()
             ro.r["sys.source"](str(HERE / "bridge.R"), envir=bridge)
             try:

@@ -2,7 +2,7 @@
 
 A mutant is **localised** when the runner's first divergence is exactly the
 phase, tensor and step the catalogue records for it, and **diagnosed** when the
-best tested explanation of that divergence (:mod:`conformance.diagnose`) names it.
+best tested explanation of that divergence (:mod:`lstmparity.conformance.diagnose`) names it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The terminal report: a table (fixtures x implementations), then every divergence and error in full.
 
-Each divergence leads with its diagnosis (:mod:`conformance.diagnose`): the bug
+Each divergence leads with its diagnosis (:mod:`lstmparity.conformance.diagnose`): the bug
 that explains it, its wrong and right equation and the fix in each language, or
 "no known bug explains this"; then the place, everything diverging at the same
 step, and what still agrees. Findings repeated over fixtures are summarised once

@@ -1,18 +1,20 @@
 """The worker process: one implementation, run case after case, in a process of its own.
 
-Started by :mod:`conformance.isolation` as ``python -m conformance.worker FD_IN FD_OUT``.
+Started by :mod:`lstmparity.conformance.isolation` as ``python -m lstmparity.conformance.worker FD_IN FD_OUT``.
 It speaks over two inherited pipes with :mod:`multiprocessing.connection`
 framing (length-prefixed messages of pickled plain data), never over stdout,
 so whatever the adapter prints, or closes, does not break the conversation.
 
 Messages from the runner, and the replies:
 
-* ``{"op": "load", "spec", "mutant", "r_dir"}`` -> ``{"ok": True, "declares": dict | None}``
-  or ``{"ok": False, "error": str}`` (the adapter cannot be loaded);
+* ``{"op": "load", "spec", "mutant", "r_dir", "read_ahead"}`` -> ``{"ok": True, "declares": dict | None}``
+  or ``{"ok": False, "error": str}`` (the adapter cannot be loaded). An R worker reads the case
+  files listed in ``read_ahead`` (regular files only) with R's reader before answering; a file R
+  cannot read is reported when its case is run;
 * ``{"op": "run", "path", "case", "declares"}`` -> ``{"ok": True, "result": plain}`` or
   ``{"ok": False, "error": str}``. ``case`` is the parsed case (Python
   implementations get it as a fresh copy each time; R reads ``path`` with its
-  own reader). ``declares`` is the validated declaration (see :mod:`conformance.declare`).
+  own reader). ``declares`` is the validated declaration (see :mod:`lstmparity.conformance.declare`).
 
 Before each case the worker goes back to its own working directory (an adapter
 may have called ``os.chdir`` or ``setwd``).
@@ -29,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .errors import AdapterError
 
 MAX_MESSAGE = 4000  # characters of an error message sent back (a 10 KB message is cut, with a note)
 HERE = Path(__file__).resolve().parent
@@ -124,6 +128,15 @@ class RRunner:
             self.impl = RAdapter(self.session, spec)
             self.declares = self.impl.raw_declares
 
+    def read(self, paths: list[str]) -> None:
+        """Read these case files with R's reader now (each is read once; see RSession.case)."""
+        for path in paths:
+            if Path(path).is_file():  # a FIFO or device is never opened (the runner refuses it)
+                try:
+                    self.session.case(Path(path))
+                except AdapterError:
+                    pass  # remembered: reported when the case is run
+
     def run(self, path: str, case: dict, declares: dict) -> Any:
         return self.impl.run(Path(path), case, 1e9)  # the runner ends the worker at its time limit
 
@@ -145,6 +158,7 @@ def serve(conn_in: Connection, conn_out: Connection) -> None:
             if msg["op"] == "load":
                 if msg["spec"] == "r" or msg["spec"].startswith("r:"):
                     runner = RRunner(msg["spec"], msg.get("mutant"), msg.get("r_dir", ""))
+                    runner.read(msg.get("read_ahead", []))
                 else:
                     runner = PythonRunner(msg["spec"], msg.get("mutant"))
                 reply = {"ok": True, "declares": plain(runner.declares)}

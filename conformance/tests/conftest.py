@@ -13,8 +13,8 @@ EXAMPLES = REPO / "conformance" / "examples"
 
 def r_unavailable() -> str | None:
     """Why R cannot be used here (rpy2 or R missing), or None."""
-    from conformance.impls import BadInput
-    from conformance.rbridge import _robjects
+    from lstmparity.conformance.impls import BadInput
+    from lstmparity.conformance.rbridge import _robjects
 
     try:
         _robjects()
@@ -29,6 +29,6 @@ def rsession():
     why = r_unavailable()
     if why:
         pytest.skip(f"R implementation unavailable: {why}")
-    from conformance.rbridge import RSession
+    from lstmparity.conformance.rbridge import RSession
 
     return RSession().start()

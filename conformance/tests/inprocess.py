@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.declare import default_declares
-from conformance.impls import without_expected
+from lstmparity.conformance.declare import default_declares
+from lstmparity.conformance.impls import without_expected
 
 
 @dataclass

@@ -9,8 +9,7 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 from lstmparity.cli import main
-
-from conformance.report import SCHEMA_PATH
+from lstmparity.conformance.report import SCHEMA_PATH
 
 from .conftest import EXAMPLES, FIXTURES
 

@@ -10,9 +10,8 @@ import copy
 
 import numpy as np
 import pytest
+from lstmparity.conformance.compare import compare
 from lstmparity.fixtures import read_case
-
-from conformance.compare import compare
 
 from .conftest import FIXTURES
 

@@ -10,11 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from conformance.impls import PythonImpl
-from conformance.rbridge import RImpl
-from conformance.runner import load_fixture, run_one
-from conformance.text import describe
+from lstmparity.conformance.impls import PythonImpl
+from lstmparity.conformance.rbridge import RImpl
+from lstmparity.conformance.runner import load_fixture, run_one
+from lstmparity.conformance.text import describe
 
 from .conftest import FIXTURES
 

@@ -9,8 +9,7 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 from lstmparity.cli import main
-
-from conformance.report import SCHEMA_PATH
+from lstmparity.conformance.report import SCHEMA_PATH
 
 from .adapters.corpus import CORPUS, markdown
 from .conftest import EXAMPLES, r_unavailable
@@ -76,5 +75,5 @@ def test_only_everything_real_agreeing_exits_0(capsys, tmp_path):
 
 def test_docs_table_is_the_corpus():
     doc = (EXAMPLES.parents[1] / "docs" / "conformance.md").read_text()
-    assert markdown() in doc, "regenerate with: python -m conformance.tests.adapters.corpus"
+    assert markdown() in doc, "regenerate with: python -m lstmparity.conformance.tests.adapters.corpus"
     assert len(CORPUS) >= 25 and {m.spec[:2] for m in CORPUS} == {"py", "r:"}

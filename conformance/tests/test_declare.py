@@ -10,16 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from lstmparity import layouts
+from lstmparity.conformance import isolation
+from lstmparity.conformance.declare import validate_declares
+from lstmparity.conformance.errors import BadInput
+from lstmparity.conformance.impls import make_impls
+from lstmparity.conformance.isolation import PlainUnpickler, WorkerImpl
+from lstmparity.conformance.rbridge import to_py
+from lstmparity.conformance.runner import load_fixture, run_one
+from lstmparity.conformance.validate import result_problems
 from lstmparity.record import new_recording, record, recording_result
-
-from conformance import isolation
-from conformance.declare import validate_declares
-from conformance.errors import BadInput
-from conformance.impls import make_impls
-from conformance.isolation import PlainUnpickler, WorkerImpl
-from conformance.rbridge import to_py
-from conformance.runner import load_fixture, run_one
-from conformance.validate import result_problems
 
 from .conftest import FIXTURES
 
@@ -152,6 +151,25 @@ def test_a_fifo_named_like_a_fixture_is_refused_not_opened(tmp_path, capsys):
 
     assert main(["conform", "--impl", "python", "--fixtures", str(tmp_path)]) == 2
     assert "a FIFO" in capsys.readouterr().err
+
+
+def test_an_r_worker_reads_the_cases_ahead_but_never_opens_a_fifo(tmp_path, rsession):
+    import shutil
+
+    shutil.copy(FIXTURES / "tiny_random.json", tmp_path / "good.json")
+    shutil.copy(FIXTURES.parent / "tests" / "broken" / "W_transposed.json", tmp_path / "bad.json")
+    os.mkfifo(tmp_path / "x.json")
+    paths = sorted(tmp_path.glob("*.json"))
+    fx = load_fixture(tmp_path / "good.json")
+    impl = WorkerImpl("r", read_ahead=paths).start()
+    impl.ready(60)  # would block for ever on the FIFO if it were opened
+    impl.declares = validate_declares(None, "r", "r")
+    (tmp_path / "good.json").write_text("{}")  # R read it while starting: it does not read it again
+    good = run_one(impl, fx, 60)
+    with pytest.raises(isolation.AdapterError, match=r"R's read_case\(\) failed: .*bad.json: params.W"):
+        impl.run(tmp_path / "bad.json", None, 60)
+    impl.close()
+    assert good.status == "agree", good.message
 
 
 def test_worker_restarts_after_a_crash(tmp_path):

@@ -16,14 +16,13 @@ from typing import Any
 import jsonschema
 import numpy as np
 import pytest
+from lstmparity.conformance import report
+from lstmparity.conformance.compare import compare
+from lstmparity.conformance.diagnose import NO_EXPLANATION, diagnose, diagnosis_of
+from lstmparity.conformance.impls import make_impls, without_expected
+from lstmparity.conformance.runner import load_fixture, run_one
+from lstmparity.conformance.text import describe, render
 from lstmparity.fixtures import read_case
-
-from conformance import report
-from conformance.compare import compare
-from conformance.diagnose import NO_EXPLANATION, diagnose, diagnosis_of
-from conformance.impls import make_impls, without_expected
-from conformance.runner import load_fixture, run_one
-from conformance.text import describe, render
 
 from . import scratch_lstm
 from .conftest import FIXTURES
@@ -187,7 +186,7 @@ def test_report_carries_the_diagnosis_and_validates(tmp_path):
 
 
 def test_heatmap_outlines_every_tensor_diverging_at_the_first_step_and_titles_the_diagnosis(tmp_path, monkeypatch):
-    from conformance import plot
+    from lstmparity.conformance import plot
 
     outcome = run_one(PyAdapter("scratch+c_prev_wraps", scratch_lstm.adapter("c_prev_wraps")),
                       load_fixture(FIXTURES / "batch_all_dims_differ.json"), 60)
@@ -199,9 +198,8 @@ def test_heatmap_outlines_every_tensor_diverging_at_the_first_step_and_titles_th
 
 
 def test_an_adapter_returning_only_parameter_gradients_gets_the_gate_blocks_and_the_bug(dims_differ):
+    from lstmparity.conformance import mutants
     from lstmparity.model import run_case
-
-    from conformance import mutants
 
     ops = mutants.python_ops_factory("forget_sigmoid_grad_dropped")(dims_differ)
     result = {"grads": run_case(without_expected(dims_differ), ops)["grads"]}  # what a grads-only adapter returns
@@ -217,7 +215,7 @@ def test_nothing_is_claimed_for_nan_and_a_failing_diagnosis_never_costs_the_repo
     _, d = _diagnosed(dims_differ, r)
     assert d.headline == "not diagnosed: the result holds NaN or inf" and d.tested == 0
 
-    import conformance.diagnose as diagnose_module
+    import lstmparity.conformance.diagnose as diagnose_module
 
     def broken(*args):
         raise ValueError("boom")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from conformance.impls import make_impls
-from conformance.runner import load_fixture, run_one
+from lstmparity.conformance.impls import make_impls
+from lstmparity.conformance.runner import load_fixture, run_one
 
 from .conftest import EXAMPLES, FIXTURES
 

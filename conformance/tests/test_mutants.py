@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from conformance import docs_gen, mutants
-from conformance.diagnose import diagnosis_of, load_diagnosis_table
-from conformance.impls import PythonImpl
-from conformance.mutants import catalogue, resolve
-from conformance.rbridge import HERE, RImpl
-from conformance.runner import load_fixture, run_one
-from conformance.score import expected_where
-from conformance.text import describe
+from lstmparity.conformance import docs_gen, mutants
+from lstmparity.conformance.diagnose import diagnosis_of, load_diagnosis_table
+from lstmparity.conformance.impls import PythonImpl
+from lstmparity.conformance.mutants import catalogue, resolve
+from lstmparity.conformance.rbridge import HERE, RImpl
+from lstmparity.conformance.runner import load_fixture, run_one
+from lstmparity.conformance.score import expected_where
+from lstmparity.conformance.text import describe
 
 from .conftest import FIXTURES
 
@@ -82,7 +81,8 @@ def test_accumulation_bugs_are_not_blamed_on_a_step() -> None:
 
 
 def test_docs_table_and_examples_are_generated_from_the_code(rsession) -> None:
-    assert docs_gen.main(["--check"]) == 0, "docs/conformance.md is stale: run `python -m conformance.docs_gen`"
+    stale = "docs/conformance.md is stale: run `python -m lstmparity.conformance.docs_gen`"
+    assert docs_gen.main(["--check"]) == 0, stale
 
 
 def test_docs_check_fails_when_the_table_is_stale(monkeypatch) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from conformance.impls import AdapterError, BadInput
-from conformance.rbridge import RAdapter, RImpl, to_py
-from conformance.runner import load_fixture, run_one
+from lstmparity.conformance.impls import AdapterError, BadInput
+from lstmparity.conformance.rbridge import RAdapter, RImpl, to_py
+from lstmparity.conformance.runner import load_fixture, run_one
 
 from .conftest import FIXTURES
 

@@ -8,10 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from lstmparity.conformance.impls import make_impls
+from lstmparity.conformance.runner import Fixture, load_fixture, run_one
 from lstmparity.model import REFERENCE_OPS, model_forward, ordered
-
-from conformance.impls import make_impls
-from conformance.runner import Fixture, load_fixture, run_one
 
 from .conftest import FIXTURES
 
@@ -110,11 +109,10 @@ AUGMENT_R = """function(case) {
 @pytest.mark.parametrize(("spec", "bug"), [(R, False), (R_BUG, True)])
 def test_r_student_on_cases_augmented_in_r(rsession, spec, bug):
     """Until the fixture files carry layer_inputs: R computes them, the runner's R bridge runs the adapter."""
+    from lstmparity.conformance.declare import applicable
+    from lstmparity.conformance.rbridge import RAdapter
+    from lstmparity.conformance.runner import judge
     from lstmparity.trace import trace_order
-
-    from conformance.declare import applicable
-    from conformance.rbridge import RAdapter
-    from conformance.runner import judge
 
     impl = RAdapter(rsession, spec)
     augment = rsession._ro.r["local"](rsession._ro.r(f"quote({AUGMENT_R})"), rsession._impl)

@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Sub-commands defined next to their code: (command, module with register(sub)).
 # Imported when the parser is built; each module imports its heavy parts inside
 # the command's function, so the runner is never imported by `import lstmparity.cli`.
-PLUGINS = (("conform", "conformance.cli"), ("train", "lstmparity.train_cli"), ("bench", "lstmparity.bench"))
+PLUGINS = (("conform", "lstmparity.conformance.cli"), ("train", "lstmparity.train_cli"), ("bench", "lstmparity.bench"))
 
 # Optional dependencies (pyproject.toml's extras) -> the extra that installs them;
 # `train` needs all of its extra's.

@@ -7,8 +7,7 @@ import json
 
 import numpy as np
 import pytest
-
-from conformance.mutants.cell_mutants import CATALOGUE_PATH, first_divergence, mutant_block, run_cell
+from lstmparity.conformance.mutants.cell_mutants import CATALOGUE_PATH, first_divergence, mutant_block, run_cell
 
 CATALOGUE = json.loads(CATALOGUE_PATH.read_text())
 CASE = CATALOGUE["case"]

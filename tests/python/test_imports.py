@@ -18,8 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Source folder -> the package name it is installed as (pyproject.toml's package-dir).
-PACKAGES = {ROOT / "python" / "lstmparity": "lstmparity", ROOT / "conformance": "conformance"}
-RUNNER = "conformance"
+PACKAGES = {ROOT / "python" / "lstmparity": "lstmparity", ROOT / "conformance": "lstmparity.conformance"}
+RUNNER = "lstmparity.conformance"
 CORE = {f"lstmparity.{m}" for m in ("activations", "cell", "layer", "embedding", "heads", "optim", "model")}
 
 

@@ -58,3 +58,30 @@ test_that("duplicate keys and a byte-order mark are treated as in Python", {
   expect_identical(err$field, "tolerance")
   expect_match(conditionMessage(err), "duplicate key", fixed = TRUE)
 })
+
+test_that("numeric arrays are collapsed level by level exactly where the element-by-element walk would", {
+  j <- function(text) jsonlite::parse_json(text, simplifyVector = FALSE)
+  # collapsed: rows of numbers, arrays of them, empty arrays
+  for (text in c("[1, 2.5]", "[[1, 2], [3, 4]]", "[[[1]], [[2]]]", "[]", "[[], []]", "[[], [1]]")) {
+    expect_identical(case_skeleton(j(text), "x.json"), list(), info = text)
+  }
+  # kept for the schema: a number next to an array, null, a string, true, an object ({} included)
+  expect_identical(case_skeleton(j("[1, [2]]"), "x.json"), list(1L, list()))
+  for (text in c("[1, null]", "[1, \"a\"]", "[1, true]", "[[1], [{}]]", "[{\"a\": 1}]")) {
+    expect_false(identical(case_skeleton(j(text), "x.json"), list()), info = text)
+  }
+})
+
+test_that("json_shape() and flatten_json() agree with the element-by-element definition", {
+  j <- function(text) jsonlite::parse_json(text, simplifyVector = FALSE)
+  expect_identical(json_shape(j("[[1, 2, 3], [4, 5, 6]]"), 1L), c(2L, 3L))
+  expect_identical(json_shape(j("[[], []]"), 1L), c(2L, 0L))
+  expect_identical(json_shape(j("[1, null]"), 0L), 2L) # null: a number place (refused later as NA)
+  for (text in c("[[1, 2], [3]]", "[[1], [[2]]]", "[[1], 2]", "[[\"a\"], [1]]", "[[true], [1]]", "[{}, {}]",
+                 "[[{\"a\": 1}]]")) {
+    expect_null(json_shape(j(text), 3L), info = text)
+  }
+  expect_null(json_shape(j("[[[1]]]"), 1L)) # nested deeper than asked
+  expect_identical(flatten_json(j("[[1, 2], [3, 4]]"), 2L), c(1, 2, 3, 4))
+  expect_identical(flatten_json(j("[[1, null], [3, 4]]"), 2L), c(1, NA, 3, 4))
+})

@@ -6,7 +6,7 @@ which must still agree), ``hang`` (one run, time limit 2 s: the worker is ended)
 (the adapter cannot be loaded: the command exits 2, --report still written).
 ``message`` is a part of the runner's message that must appear.
 
-``python -m conformance.tests.adapters.corpus`` prints the table of
+``python -m lstmparity.conformance.tests.adapters.corpus`` prints the table of
 docs/conformance.md (a test checks that the two agree).
 """
 
