@@ -68,7 +68,7 @@ n_block <- function(v, H) c(numeric(2 * H), v)
 #' @return `to_torch()`: named list of state_dict entries.
 #' @examples
 #' set.seed(1)
-#' p <- list(W = matrix(rnorm(4), 2), U = matrix(rnorm(4), 2), b = rnorm(2)) # an RNN: D = H = 2
+#' p <- list(W = matrix(rnorm(6), 2), U = matrix(rnorm(9), 3), b = rnorm(3)) # D = 2, H = 3
 #' identical(from_keras(to_keras(p, "rnn")[[1]], p$U, p$b, "rnn")$W, p$W)
 #' str(to_onnx(p, "rnn"))
 #' @name convert
