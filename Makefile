@@ -25,7 +25,7 @@ setup: $(STAMP)/r-deps $(STAMP)/venv
 # Debian's R (CRAN itself is not reachable; Debian's r-cran-* packages are).
 # libopenblas0-pthread makes R use OpenBLAS instead of the ~12x slower reference BLAS.
 # roxygen2 (man/ from the sources; tests/testthat/test-man.R) and lintr (make lint) are for development only.
-$(STAMP)/r-deps:
+$(STAMP)/r-deps: Makefile
 	@if command -v Rscript >/dev/null && dpkg -s $(R_DEBS) >/dev/null 2>&1; then \
 	  echo "R and its packages are installed"; \
 	else \
@@ -35,10 +35,10 @@ $(STAMP)/r-deps:
 
 # rpy2 must be >=3.5.13,<3.6 for Debian's R 4.2 (3.6 fails: undefined symbol R_getVar);
 # it builds against R, so R comes first. torch==2.13.0 is the CPU build on local disk.
-$(STAMP)/venv: pyproject.toml $(STAMP)/r-deps
+$(STAMP)/venv: pyproject.toml Makefile $(STAMP)/r-deps
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[all,r,dev,torch]'
+	$(PY) -m pip install -q -e '.[all,r,dev,torch,onnx]'
 	@mkdir -p $(STAMP) && touch $@
 
 fixtures: setup
