@@ -72,12 +72,8 @@ check_layout <- function(layout) {
 
 # Column (or element) blocks of a from our order i, f, g, o to `order`, or back with inverse = TRUE.
 layout_blocks <- function(a, order, inverse = FALSE) {
-  n <- if (is.matrix(a)) ncol(a) else length(a)
-  H <- n %/% 4
-  idx <- function(k) ((k - 1) * H + 1):(k * H)
-  from <- if (inverse) match(GATES, order) else match(order, GATES)
-  cols <- unlist(lapply(from, idx))
-  if (is.matrix(a)) a[, cols, drop = FALSE] else as.numeric(a)[cols]
+  if (!is.matrix(a)) a <- as.numeric(a)
+  reorder_blocks(a, if (inverse) match(GATES, order) else match(order, GATES)) # reorder_blocks() is in convert.R
 }
 
 #' @rdname layouts

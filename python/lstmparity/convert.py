@@ -65,7 +65,7 @@ def _check(name: str, a: Any, shape: tuple[int, ...]) -> np.ndarray:
     return a
 
 
-def _reorder(a: np.ndarray, order: tuple[int, ...], axis: int = -1) -> np.ndarray:
+def reorder_blocks(a: np.ndarray, order: tuple[int, ...], axis: int = -1) -> np.ndarray:
     """Blocks of a along axis, taken in ``order`` (order[k] = which of a's blocks goes to place k)."""
     blocks = np.split(np.asarray(a, dtype=np.float64), len(order), axis=axis)
     return np.concatenate([blocks[k] for k in order], axis=axis)
@@ -136,10 +136,10 @@ def to_keras(params: dict[str, Any], cell: str = "lstm") -> list[np.ndarray]:
     """
     _gates(cell)
     order = ORDER["keras"][cell]
-    W, U, b = (_reorder(params[k], order) for k in ("W", "U", "b"))
+    W, U, b = (reorder_blocks(params[k], order) for k in ("W", "U", "b"))
     if cell == "gru":
         H = params["U"].shape[0]
-        rec = _reorder(_n_block(params["b_hn"], H), order)
+        rec = reorder_blocks(_n_block(params["b_hn"], H), order)
         bias = np.stack([b, rec]) if params.get("reset_after", True) else b + rec
         return [W, U, bias]
     return [W, U, b]
@@ -165,14 +165,14 @@ def from_keras(kernel: Any, recurrent_kernel: Any, bias: Any, cell: str = "lstm"
     H = W.shape[1] // G
     U = _check("recurrent_kernel", recurrent_kernel, (H, G * H))
     inv = _inverse(ORDER["keras"][cell])
-    out: dict[str, Any] = {"W": _reorder(W, inv), "U": _reorder(U, inv)}
+    out: dict[str, Any] = {"W": reorder_blocks(W, inv), "U": reorder_blocks(U, inv)}
     if cell == "gru" and reset_after:
         bias = _check("bias", bias, (2, G * H))
-        b_in, b_rec = _reorder(bias[0], inv), _reorder(bias[1], inv)
+        b_in, b_rec = reorder_blocks(bias[0], inv), reorder_blocks(bias[1], inv)
         out["b"] = b_in + np.concatenate([b_rec[: 2 * H], np.zeros(H)])
         out["b_hn"] = b_rec[2 * H :].copy()
     else:
-        out["b"] = _reorder(_check("bias", bias, (G * H,)), inv)
+        out["b"] = reorder_blocks(_check("bias", bias, (G * H,)), inv)
         if cell == "gru":
             out["b_hn"] = np.zeros(H)
     if cell == "gru":
@@ -189,10 +189,10 @@ def to_onnx(params: dict[str, Any], cell: str = "lstm") -> dict[str, np.ndarray]
     """
     _gates(cell)
     order = ORDER["onnx"][cell]
-    W = _reorder(params["W"].T, order, axis=0)[None]
-    R = _reorder(params["U"].T, order, axis=0)[None]
+    W = reorder_blocks(params["W"].T, order, axis=0)[None]
+    R = reorder_blocks(params["U"].T, order, axis=0)[None]
     rec = _n_block(params["b_hn"], params["U"].shape[0]) if cell == "gru" else np.zeros_like(params["b"])
-    B = np.concatenate([_reorder(params["b"], order), _reorder(rec, order)])[None]
+    B = np.concatenate([reorder_blocks(params["b"], order), reorder_blocks(rec, order)])[None]
     return {"W": W, "R": R, "B": B}
 
 
@@ -259,8 +259,9 @@ def from_onnx(W: Any, R: Any, B: Any | None = None, P: Any | None = None, *, cel
     R = _check("R", R, (dirs, GH, H))
     Bv = np.zeros((dirs, 2 * GH)) if B is None else _check("B", B, (dirs, 2 * GH))
     inv = _inverse(ORDER["onnx"][cell])
-    out: dict[str, Any] = {"W": _reorder(W[index], inv, axis=0).T.copy(), "U": _reorder(R[index], inv, axis=0).T.copy()}
-    b_in, b_rec = _reorder(Bv[index, :GH], inv), _reorder(Bv[index, GH:], inv)
+    out: dict[str, Any] = {"W": reorder_blocks(W[index], inv, axis=0).T.copy(),
+                           "U": reorder_blocks(R[index], inv, axis=0).T.copy()}
+    b_in, b_rec = reorder_blocks(Bv[index, :GH], inv), reorder_blocks(Bv[index, GH:], inv)
     if cell == "gru":
         reset_after = bool(attributes.get("linear_before_reset", 0))
         out["b"] = b_in + np.concatenate([b_rec[: 2 * H], np.zeros(H) if reset_after else b_rec[2 * H :]])

@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from .convert import reorder_blocks
+
 LAYOUTS = ("lstmparity", "pytorch", "keras", "per_gate_xh", "per_gate_hx", "per_gate_xh_bias_row",
            "per_gate_hx_bias_row")
 GATES = "ifgo"
@@ -59,12 +61,9 @@ def check_layout(layout: str) -> str:
 
 def _reorder(a: np.ndarray, order: str, axis: int, inverse: bool = False) -> np.ndarray:
     """Blocks of ``a`` along ``axis`` from our order i, f, g, o to ``order`` (or back with ``inverse``)."""
-    blocks = np.split(np.asarray(a, dtype=np.float64), 4, axis=axis)
-    if inverse:  # block k of ``a`` is gate order[k]
-        by_gate = dict(zip(order, blocks, strict=True))
-        return np.concatenate([by_gate[g] for g in GATES], axis=axis)
-    ours = dict(zip(GATES, blocks, strict=True))
-    return np.concatenate([ours[g] for g in order], axis=axis)
+    if inverse:  # block k of ``a`` is gate order[k]: our gate g is a's block order.index(g)
+        return reorder_blocks(a, tuple(order.index(g) for g in GATES), axis)
+    return reorder_blocks(a, tuple(GATES.index(g) for g in order), axis)
 
 
 def params_to_layout(params: dict[str, Any], layout: str = "lstmparity", gate_order: str = "ifgo") -> dict:
