@@ -1,5 +1,5 @@
 # The whole model: [embedding] -> LSTM layer -> [dense head + loss], forward and backward.
-# Mirrors python/lstmparity/model.py.
+# Mirrors python/lstmparity/core/model.py.
 
 PARAM_ORDER <- c("E", "W", "U", "b", "Wy", "by")
 

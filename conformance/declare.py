@@ -3,13 +3,13 @@
 Python: an attribute of the adapter function, ``adapter.declares = {...}``;
 R: a list ``lstmparity_declares <- list(...)`` in the adapter file. Every key is optional:
 
-* ``supports`` — the features of :func:`lstmparity.features.case_features` it can run:
+* ``supports`` — the features of :func:`lstmparity.suite.features.case_features` it can run:
   ``embedding``, ``mask``, ``initial_state``, ``head:<name>`` (or ``head:*``),
   ``optimizer:<name>`` (or ``optimizer:*``), ``clip``. Default: everything.
 * ``layer_only`` — ``True``: the adapter gets ``inputs.x`` and ``inputs.dh_head``
   (the case's ``layer_inputs``) and W, U, b, and returns the layer's tensors;
   head, embedding and optimizer are not applicable. Default ``False``.
-* ``layout`` — one of :data:`lstmparity.layouts.LAYOUTS`. Default ``lstmparity``.
+* ``layout`` — one of :data:`lstmparity.core.layouts.LAYOUTS`. Default ``lstmparity``.
 * ``gate_order`` — a permutation of ``ifgo`` (``c`` may stand for ``g``). Default ``ifgo``.
 * ``gate_grads`` — ``pre`` (di = dL/dz_i, ours) or ``post`` (di = dL/di). Default ``pre``.
 * ``step_base`` — 0 or 1: the first ``t`` given to ``record()``. Default 0 in Python, 1 in R.
@@ -25,10 +25,10 @@ import difflib
 from typing import Any
 
 import numpy as np
-from lstmparity import layouts
-from lstmparity.features import case_features
-from lstmparity.heads import HEADS
-from lstmparity.trace import BACKWARD_STEP, FORWARD_STEP
+from lstmparity.core import layouts
+from lstmparity.core.heads import HEADS
+from lstmparity.core.trace import BACKWARD_STEP, FORWARD_STEP
+from lstmparity.suite.features import case_features
 
 from .errors import AdapterError, BadInput
 
