@@ -1,5 +1,4 @@
-"""The cell registry (lstmparity.core.cells) and the three-cell vanishing-gradient demo
-(lstmparity.training.cell_demo)."""
+"""The cell registry (lstmparity.core.cells). The three-cell demo: test_cell_demo.py."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ import numpy as np
 import pytest
 from lstmparity.core.cells import CELLS, get_cell, init_cell_params, layer_backward, layer_forward
 from lstmparity.core.gru import gru_backward, gru_forward
-from lstmparity.training.cell_demo import cell_gradient_norms, first_token_task, train_first_token
 
 
 @pytest.mark.parametrize("name", sorted(CELLS))
@@ -42,27 +40,6 @@ def test_registry_refuses_unknown_cells_and_parameters():
     p = init_cell_params("rnn", D=3, H=2, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"\['b_hn'\] are not parameters of the rnn cell"):
         layer_forward("rnn", np.zeros((2, 1, 3)), {**p, "b_hn": np.zeros(2)})
-
-
-def test_first_token_task_labels_are_the_first_token():
-    x, y = first_token_task(np.random.default_rng(0), 50, 7, 5)
-    assert x.shape == (7, 50, 5) and np.all(x.sum(axis=2) == 1)
-    assert np.array_equal(x[0].argmax(axis=1), y)
-    assert np.all(x[1:].argmax(axis=2) >= 2)
-
-
-def test_the_rnn_gradient_vanishes_faster():
-    """At initialisation, ||dL/dh_t|| 40 steps from the loss: the RNN's is orders of magnitude below."""
-    n = {c: cell_gradient_norms(c, T=50, B=16) for c in CELLS}
-    ratio = {c: v[-41] / v[-1] for c, v in n.items()}
-    assert ratio["rnn"] < 1e-2 * ratio["gru"] and ratio["rnn"] < 1e-2 * ratio["lstm"], ratio
-
-
-def test_training_learns_a_short_first_token_task():
-    """The trainer works: T = 5 is within every cell's reach (the demo's T = 40 is not, for the RNN)."""
-    result = train_first_token("rnn", T=5, steps=200, n_test=200)
-    assert result["accuracy"] == 1.0
-    assert result["loss"][-10:].mean() < 0.1 * result["loss"][:10].mean()
 
 
 def test_gate_names_come_from_the_spec_and_match_the_cells_code():

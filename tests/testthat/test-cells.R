@@ -1,4 +1,4 @@
-# The cell registry (R/cells.R) and the three-cell demo (R/cell_demo.R).
+# The cell registry (R/cells.R). The three-cell demo: test-cell-demo.R.
 
 for (name in names(CELLS)) {
   test_that(sprintf("registry: the %s layer has the shapes of its gate count", name), {
@@ -21,23 +21,6 @@ test_that("registry refuses unknown cells and parameters", {
   p <- init_cell_params("rnn", 3, 2)
   expect_error(layer_forward("rnn", array(0, c(2, 1, 3)), c(p, list(b_hn = c(0, 0)))),
                "b_hn are not parameters of the rnn cell")
-})
-
-test_that("first-token task: the label is the first token", {
-  set.seed(3)
-  task <- first_token_task(50, 7, 5)
-  expect_true(all(apply(task$x, c(1, 2), sum) == 1))
-  expect_equal(apply(task$x[1, , ], 1, which.max) - 1, task$y)
-  expect_true(all(apply(task$x[-1, , , drop = FALSE], c(1, 2), which.max) >= 3))
-})
-
-test_that("the RNN's gradient vanishes faster than the GRU's and the LSTM's", {
-  ratio <- vapply(names(CELLS), function(cell) {
-    n <- cell_gradient_norms(cell, T = 50, B = 16)
-    n[10] / n[50]
-  }, 0)
-  expect_lt(ratio[["rnn"]], 1e-2 * ratio[["gru"]])
-  expect_lt(ratio[["rnn"]], 1e-2 * ratio[["lstm"]])
 })
 
 test_that("gate names come from the spec", {
