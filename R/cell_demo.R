@@ -10,7 +10,7 @@
 #' noise comes through the same input weights as the bit: a cell must shut its
 #' input after the first step (the LSTM's input gate, the GRU's update gate) or
 #' hold the bit in a state the noise cannot move, which for the gateless RNN
-#' means saturated, contracting dynamics, where its gradient vanishes.
+#' means saturated dynamics with attractors, near which its gradient vanishes.
 #' `cell_gradient_norms()`: ||dL/dh_t|| for t = 1..T at the initial weights.
 #' `train_noisy_bit()`: Adam with gradient clipping on fresh batches, then the
 #' held-out accuracy. (R's random numbers differ from NumPy's, so the figures

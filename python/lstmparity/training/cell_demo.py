@@ -7,8 +7,9 @@ the marker is 0. A many-to-one sigmoid head reads h at the last step and must sa
 The noise comes through the same input weights as the bit, so a cell cannot keep it out by
 ignoring a channel: it must shut its input after the first step (the LSTM's input gate, the
 GRU's update gate; the marker says when) or hold the bit in a state the noise cannot move.
-The vanilla RNN has no gate; holding a bit against noise needs saturated, contracting
-dynamics, exactly where its gradient vanishes (Bengio et al. 1994), and it is not found.
+The vanilla RNN has no gate; holding a bit against noise needs saturated dynamics with
+attractors, near which its gradient vanishes (Bengio et al. 1994); with the demo's settings
+it does not find them (docs/cells.md).
 
 * ``cell_gradient_norms``: ||dL/dh_t|| (Frobenius over the batch) for t = 0..T-1 at the
   initial weights: the vanilla RNN's shrinks geometrically with the distance from the
