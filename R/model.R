@@ -114,8 +114,8 @@ with_seed <- function(seed, code) {
 #' @return `model_forward()`: list(`trace`: list(`x`?, the layer's forward tensors
 #'   (LSTM `i, f, g, o, c, h`; GRU `r, z, n, h`; RNN `g, h`), `logits`?, `loss`),
 #'   `cache`). `model_backward()`: list(`trace`: list(`dlogits`?, the layer's
-#'   backward tensors (LSTM `dh, do, dc, di, df, dg, dx, dh0, dc0`; GRU `dh, dr,
-#'   dz, dn, dx, dh0`; RNN `dh, dg, dx, dh0`)), `grads`: list(`dWy`?, `dby`?,
+#'   backward tensors (LSTM `dh, do, dc, di, df, dg, dx, dh0, dc0`; GRU `dh, dn,
+#'   dz, dr, dx, dh0`; RNN `dh, dg, dx, dh0`)), `grads`: list(`dWy`?, `dby`?,
 #'   `dW, dU, db`, `db_hn`?, `dE`?)). `loss_and_grads()`: list(`loss`, `grads`).
 #'   The layer's per-step values are lists of T matrices, as the layer functions
 #'   return them; [run_case()] stacks them into arrays.

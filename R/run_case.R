@@ -14,7 +14,7 @@
 #' @return list(`forward` = list(`x`?, the layer's tensors (LSTM `i, f, g, o, c, h`;
 #'   GRU `r, z, n, h`; RNN `g, h`), `logits`?, `loss`),
 #'   `backward` = list(`dlogits`?, LSTM `dh, do, dc, di, df, dg, dx, dh0, dc0`;
-#'   GRU `dh, dr, dz, dn, dx, dh0`; RNN `dh, dg, dx, dh0`),
+#'   GRU `dh, dn, dz, dr, dx, dh0`; RNN `dh, dg, dx, dh0`),
 #'   `grads` = list(`dWy`?, `dby`?, `dW, dU, db`, `db_hn`?, `dE`?),
 #'   `optimizer_steps` = list of list(`loss`, `params`) (only with an optimizer)):
 #'   the names, order and shapes of the case's `expected` (per-step tensors
