@@ -49,7 +49,7 @@ fixtures-check: setup
 
 # files generated from spec/tensors.json (package copies, schema parts, docs tables)
 generate: setup
-	$(PY) -m lstmparity.generate
+	$(PY) -m lstmparity.suite.generate
 
 lint: setup
 	$(BIN)/ruff check python conformance tests bench examples

@@ -1,5 +1,5 @@
 # Elementwise activations, written so that no input overflows.
-# Mirrors python/lstmparity/activations.py.
+# Mirrors python/lstmparity/core/activations.py.
 
 #' Numerically stable activations
 #'

@@ -1,5 +1,5 @@
 # One LSTM time step: the forward pass, its local derivatives, and its backward pass.
-# Mirrors python/lstmparity/cell.py: the same step API (function names, argument
+# Mirrors python/lstmparity/core/cell.py: the same step API (function names, argument
 # order, return names and shapes; named lists here, NamedTuples there) and the
 # same order of lines.
 

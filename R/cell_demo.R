@@ -1,4 +1,4 @@
-# The vanishing-gradient demo for the three cells. Mirrors python/lstmparity/cell_demo.py.
+# The vanishing-gradient demo for the three cells. Mirrors python/lstmparity/training/cell_demo.py.
 
 #' The vanishing-gradient demo for the three cells
 #'

@@ -1,4 +1,4 @@
-# The recurrent cells by name: "lstm", "gru", "rnn". Mirrors python/lstmparity/cells.py.
+# The recurrent cells by name: "lstm", "gru", "rnn". Mirrors python/lstmparity/core/cells.py.
 
 #' The recurrent cells by name
 #'

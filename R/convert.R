@@ -1,5 +1,5 @@
 # Carry LSTM, GRU and RNN weights to and from PyTorch, Keras and ONNX layouts.
-# Mirrors python/lstmparity/convert.py (same names, arguments and refusals).
+# Mirrors python/lstmparity/core/convert.py (same names, arguments and refusals).
 
 # Library blocks taken from our blocks (1-based): ONNX LSTM i, o, f, c = our blocks 1, 4, 2, 3.
 CONVERT_ORDER <- list(

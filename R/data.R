@@ -1,5 +1,5 @@
 # Data sets, vocabularies, padded mini-batches and a seeded shuffle that Python reproduces exactly.
-# Mirrors python/lstmparity/data.py. Token ids are 1-based here (0-based in Python and in files).
+# Mirrors python/lstmparity/training/data.py. Token ids are 1-based here (0-based in Python and in files).
 
 PM_MODULUS <- 2147483647 # the Mersenne prime 2^31 - 1
 PM_MULTIPLIER <- 16807
@@ -216,7 +216,7 @@ read_reuters <- function(path = NULL, need = c("train", "test")) {
 #'
 #' `"reuters"`: 70 Reuters-21578 news texts, acq / crude. `"austen"`: 3000
 #' sentences of Sense and Sensibility / Pride and Prejudice (Debian's
-#' r-cran-janeaustenr; inst/extdata/README.md). Python: `lstmparity.data.demo_texts()`.
+#' r-cran-janeaustenr; inst/extdata/README.md). Python: `lstmparity.training.data.demo_texts()`.
 #'
 #' @param name `"reuters"` or `"austen"`.
 #' @param split `NULL` (all) or `"train"`, `"valid"`, `"test"`.

@@ -1,4 +1,4 @@
-# The two learning demos. Mirrors python/lstmparity/demos.py.
+# The two learning demos. Mirrors python/lstmparity/training/demos.py.
 
 #' The Hamlet character model and the Reuters acq-vs-crude classifier
 #'

@@ -1,5 +1,5 @@
 # Token embedding: ids -> vectors, and its gradient.
-# Mirrors python/lstmparity/embedding.py. Token ids are 1-based in R.
+# Mirrors python/lstmparity/core/embedding.py. Token ids are 1-based in R.
 
 #' Token embedding, forward and backward
 #'

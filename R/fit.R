@@ -1,5 +1,5 @@
 # Models people can use: lstm_fit() (text classifier) and lstm_char_lm() (character language
-# model) with print / summary / predict / plot / generate. Mirrors python/lstmparity/estimators.py
+# model) with print / summary / predict / plot / generate. Mirrors python/lstmparity/training/estimators.py
 # (LSTMClassifier, CharLM): the same defaults, validation split, vocabulary and training loop,
 # so the same initial weights give the same trajectory in both languages.
 
@@ -217,7 +217,7 @@ plot.lstm_fit <- function(x, ...) {
 #' Save and load a fitted model as the model file Python reads
 #'
 #' `lstm_save()` writes [save_model()]'s JSON file with the classes and settings
-#' in `meta` (Python: `lstmparity.estimators.load_estimator(path)` reads it, and
+#' in `meta` (Python: `lstmparity.training.estimators.load_estimator(path)` reads it, and
 #' `LSTMClassifier.save()` writes what `lstm_load()` reads). `saveRDS()` works too.
 #'
 #' @param fit an `lstm_fit`.
@@ -254,7 +254,7 @@ lstm_load <- function(path) {
 #'
 #' Predict character t+1 from character t over one text (one sequence,
 #' full-sequence BPTT, one-hot input learned from there), as [train_hamlet()];
-#' [generate()] samples from it. Python: `lstmparity.estimators.CharLM`.
+#' [generate()] samples from it. Python: `lstmparity.training.estimators.CharLM`.
 #'
 #' @param text one string.
 #' @param hidden hidden size.

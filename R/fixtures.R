@@ -1,5 +1,5 @@
 # Reading and checking conformance cases (fixtures/*.json).
-# Mirrors python/lstmparity/fixtures.py: the same checks, the same JSON paths in
+# Mirrors python/lstmparity/suite/fixtures.py: the same checks, the same JSON paths in
 # the messages. Arrays become R arrays indexed like the JSON (x[t, b, d] is the
 # JSON's x[t-1][b-1][d-1]); token ids and class targets become 1-based.
 

@@ -1,5 +1,5 @@
 # Central finite differences of the loss, independent of our backward pass.
-# Mirrors python/lstmparity/gradcheck.py.
+# Mirrors python/lstmparity/suite/gradcheck.py.
 
 #' Finite-difference gradients
 #'

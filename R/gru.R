@@ -1,5 +1,5 @@
 # The GRU: one time step (forward, local derivatives, backward) and the layer over a sequence.
-# Mirrors python/lstmparity/gru.py (same names, same arguments, same fields).
+# Mirrors python/lstmparity/core/gru.py (same names, same arguments, same fields).
 
 #' The GRU: step functions and layer
 #'

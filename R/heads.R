@@ -1,5 +1,5 @@
 # Dense heads and their losses: forward, then backward right below.
-# Mirrors python/lstmparity/heads.py. Class targets are 1-based in R.
+# Mirrors python/lstmparity/core/heads.py. Class targets are 1-based in R.
 
 #' The heads and their losses
 #'

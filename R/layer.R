@@ -1,5 +1,5 @@
 # An LSTM layer over a whole sequence: the step functions of cell.R in a loop over time.
-# Mirrors python/lstmparity/layer.py.
+# Mirrors python/lstmparity/core/layer.py.
 #
 # The loops only carry what depends on time. Per-step values stay what the
 # step functions return, (B, .) matrices, in lists of T: `out$h[[t]]` here is

@@ -1,5 +1,5 @@
 # Weight layouts of other LSTM code, and the conversions to and from ours.
-# Mirrors python/lstmparity/layouts.py: the same layout names, parameter names
+# Mirrors python/lstmparity/core/layouts.py: the same layout names, parameter names
 # and functions.
 
 LAYOUTS <- c("lstmparity", "pytorch", "keras", "per_gate_xh", "per_gate_hx",

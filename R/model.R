@@ -1,5 +1,5 @@
 # The whole model: [embedding] -> recurrent layer (LSTM, GRU or RNN: config$cell) -> [dense head + loss],
-# forward and backward. Mirrors python/lstmparity/model.py.
+# forward and backward. Mirrors python/lstmparity/core/model.py.
 
 #' The replaceable building blocks of one run
 #'

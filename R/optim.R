@@ -1,5 +1,5 @@
 # Gradient clipping and optimisers with PyTorch's semantics.
-# Mirrors python/lstmparity/optim.py.
+# Mirrors python/lstmparity/core/optim.py.
 
 #' Gradient clipping (PyTorch's `clip_grad_norm_`, `clip_grad_value_`)
 #'

@@ -1,4 +1,4 @@
-# Pictures of training, base graphics. Mirrors python/lstmparity/plots.py.
+# Pictures of training, base graphics. Mirrors python/lstmparity/training/plots.py.
 
 #' Training curves and the vanishing-gradient picture
 #'

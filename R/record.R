@@ -1,4 +1,4 @@
-# Recording tensors inside a user's own loops. Mirrors python/lstmparity/record.py.
+# Recording tensors inside a user's own loops. Mirrors python/lstmparity/core/record.py.
 
 RECORD_FORWARD <- c("x", "i", "f", "g", "o", "c", "h")
 RECORD_BACKWARD <- c("dh", "do", "dc", "di", "df", "dg", "dx")

@@ -1,5 +1,5 @@
 # The vanilla (Elman) RNN: one time step (forward, local derivative, backward) and the layer.
-# Mirrors python/lstmparity/rnn.py (same names, same arguments, same fields).
+# Mirrors python/lstmparity/core/rnn.py (same names, same arguments, same fields).
 
 #' The vanilla (Elman, tanh) RNN: step functions and layer
 #'

@@ -1,5 +1,5 @@
 # Everything a fixture's `expected` holds, computed from a parsed case.
-# Mirrors run_case() in python/lstmparity/model.py.
+# Mirrors run_case() in python/lstmparity/core/model.py.
 
 #' Compute everything a case's `expected` holds
 #'

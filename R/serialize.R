@@ -1,4 +1,4 @@
-# Saved models and checkpoints: the JSON format python/lstmparity/serialize.py reads and writes.
+# Saved models and checkpoints: the JSON format python/lstmparity/training/serialize.py reads and writes.
 #
 # jsonlite::toJSON() writes at most 15 significant digits, so numbers are written
 # here with sprintf("%.17g"), which reads back to the same double (jsonlite::fromJSON

@@ -1,5 +1,5 @@
 # The tensor spec (spec/tensors.json): names, shapes, presence and trace order of every tensor, as data.
-# Mirrors python/lstmparity/spec.py: spec_rows() ~ rows(), spec_applies() ~ applies(),
+# Mirrors python/lstmparity/core/spec.py: spec_rows() ~ rows(), spec_applies() ~ applies(),
 # spec_dims() ~ dims(), spec_shapes() ~ shapes(), spec_required() ~ required(),
 # param_order(), trace_blocks(), per_step_names() (the last two for one cell or every cell).
 # The package ships the spec as inst/spec/tensors.json (a copy of spec/tensors.json written by `make generate`).

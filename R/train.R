@@ -1,6 +1,6 @@
 # Training: mini-batches with padding and masks, seeded shuffling, clipping, SGD / Adam,
 # evaluation on a held-out split each epoch, optional early stopping, checkpoint / resume.
-# Mirrors python/lstmparity/train.py (same names, same order of operations).
+# Mirrors python/lstmparity/training/train.py (same names, same order of operations).
 
 #' Training options
 #'

@@ -1,4 +1,4 @@
-# Checks on data and settings before anything trains. Mirrors python/lstmparity/validate.py:
+# Checks on data and settings before anything trains. Mirrors python/lstmparity/training/validate.py:
 # the same names, and for files the same messages (values shown as JSON: null, "1", 0.5).
 
 #' Check data and settings before training

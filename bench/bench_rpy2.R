@@ -1,6 +1,6 @@
 # The R side of `lstmparity bench`: time the R port's forward + backward inside R,
 # so that no Python <-> R bridge is counted. Sourced through rpy2 by
-# python/lstmparity/bench_peers.py (RPeer): bench_load() once, bench_prepare() per shape.
+# python/lstmparity/bench/peers.py (RPeer): bench_load() once, bench_prepare() per shape.
 # (bench/bench_r.R is the stand-alone R benchmark: `Rscript bench/bench_r.R B T D H`.)
 #
 # Data: x, dL/dh ~ N(0, 1) (dh_head plays the part of a random projection of
@@ -35,7 +35,7 @@ bench_data <- function(B, T, D, H, seed = 1L) {
 # A closure that runs `n` forward + backward passes of shape (B, T, D, H) and
 # returns c(wall seconds, CPU seconds (user + system, all threads)) of all n,
 # measured with proc.time() around the loop. The caller (RPeer in
-# python/lstmparity/bench_peers.py) warms up, picks n so that a chunk lasts
+# python/lstmparity/bench/peers.py) warms up, picks n so that a chunk lasts
 # >= 20 ms (proc.time() counts milliseconds) and interleaves the repetitions.
 bench_prepare <- function(impl, B, T, D, H) {
   d <- bench_data(B, T, D, H)

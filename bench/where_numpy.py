@@ -7,7 +7,7 @@ machine inflate them less than wall time: the whole pass; T calls of each step b
 and, next to them, their matrix product alone; one call of ``lstm_local_grads`` on all
 steps; and ns per element of NumPy's ``a * b``, ``exp``, ``tanh`` on a (64, 2048) array
 (docs/bench.md compares them with base R's: ``Rscript bench/elementwise.R``). Like
-``lstmparity bench``, it keeps freed memory in the process (``allocator.py``).
+``lstmparity bench``, it keeps freed memory in the process (``lstmparity/bench/allocator.py``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from lstmparity.allocator import keep_freed_memory
-from lstmparity.bench_peers import Shape, _data
-from lstmparity.cell import lstm_local_grads, lstm_step_backward, lstm_step_forward
-from lstmparity.layer import gates, lstm_backward, lstm_forward
+from lstmparity.bench.allocator import keep_freed_memory
+from lstmparity.bench.peers import Shape, _data
+from lstmparity.core.cell import lstm_local_grads, lstm_step_backward, lstm_step_forward
+from lstmparity.core.layer import gates, lstm_backward, lstm_forward
 
 
 def cpu_ms(f: Callable[[], object], n: int = 5) -> float:
@@ -34,7 +34,7 @@ def cpu_ms(f: Callable[[], object], n: int = 5) -> float:
 
 
 def main(shape: str) -> None:
-    keep_freed_memory()  # as `lstmparity bench` does (python/lstmparity/allocator.py)
+    keep_freed_memory()  # as `lstmparity bench` does (python/lstmparity/bench/allocator.py)
     B, T, D, H = (int(v) for v in shape.split(","))
     x, W, U, b, dh = _data(Shape(B, T, D, H))
     _, cache = lstm_forward(x, W, U, b)

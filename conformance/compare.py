@@ -1,6 +1,6 @@
 """Compare one implementation's result with a fixture's ``expected``, in trace order.
 
-Every trace entry (see lstmparity.trace) gets a :class:`Check`; the first one
+Every trace entry (see lstmparity.core.trace) gets a :class:`Check`; the first one
 that does not agree is the **first divergence**. :func:`compare` also says in
 words which earlier tensors still agree, and classifies the divergence:
 
@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from lstmparity.spec import DEFAULT_CELL, spec
-from lstmparity.spec import rows as spec_rows
-from lstmparity.trace import Entry, agree, lookup, trace_order
+from lstmparity.core.spec import DEFAULT_CELL, spec
+from lstmparity.core.spec import rows as spec_rows
+from lstmparity.core.trace import Entry, agree, lookup, trace_order
 
 PHASES = ("forward", "backward", "grads", "optimizer")
 # from spec/tensors.json: the gate blocks of each cell, in order, and the tensors whose last axis holds them (GH)

@@ -3,7 +3,7 @@
 Python: an attribute of the adapter function, ``adapter.declares = {...}``;
 R: a list ``lstmparity_declares <- list(...)`` in the adapter file. Every key is optional:
 
-* ``supports`` — the features of :func:`lstmparity.features.case_features` it can run:
+* ``supports`` — the features of :func:`lstmparity.suite.features.case_features` it can run:
   ``embedding``, ``mask``, ``initial_state``, ``head:<name>`` (or ``head:*``),
   ``optimizer:<name>`` (or ``optimizer:*``), ``clip``, and the cells ``cell:lstm``,
   ``cell:gru``, ``cell:rnn`` (or ``cell:*``). Default: everything, of the LSTM: an adapter
@@ -12,7 +12,7 @@ R: a list ``lstmparity_declares <- list(...)`` in the adapter file. Every key is
 * ``layer_only`` — ``True``: the adapter gets ``inputs.x`` and ``inputs.dh_head``
   (the case's ``layer_inputs``) and W, U, b, and returns the layer's tensors;
   head, embedding and optimizer are not applicable. Default ``False``.
-* ``layout`` — one of :data:`lstmparity.layouts.LAYOUTS`. Default ``lstmparity``.
+* ``layout`` — one of :data:`lstmparity.core.layouts.LAYOUTS`. Default ``lstmparity``.
 * ``gate_order`` — a permutation of ``ifgo`` (``c`` may stand for ``g``). Default ``ifgo``.
   (Layouts and gate orders are the LSTM's: an adapter of another cell keeps the defaults.)
 * ``gate_grads`` — ``pre`` (di = dL/dz_i, ours) or ``post`` (di = dL/di). Default ``pre``.
@@ -29,11 +29,11 @@ import difflib
 from typing import Any
 
 import numpy as np
-from lstmparity import layouts
-from lstmparity.features import case_features
-from lstmparity.heads import HEADS
-from lstmparity.spec import DEFAULT_CELL, spec
-from lstmparity.trace import BACKWARD_STEP, FORWARD_STEP
+from lstmparity.core import layouts
+from lstmparity.core.heads import HEADS
+from lstmparity.core.spec import DEFAULT_CELL, spec
+from lstmparity.core.trace import BACKWARD_STEP, FORWARD_STEP
+from lstmparity.suite.features import case_features
 
 from .errors import AdapterError, BadInput
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from lstmparity.trace import BACKWARD_STEP, FORWARD_STEP, Entry, lookup
+from lstmparity.core.trace import BACKWARD_STEP, FORWARD_STEP, Entry, lookup
 
 from .compare import Check, Comparison, fetch_actual
 from .equations import RIGHT, carry, evaluate

@@ -6,7 +6,7 @@ nonlinearity, turns a product into a sum or into a matrix product. Each factor
 knows how to print itself (in words, in Python, in R) and its value at step t
 from the fixture's correct values (:class:`conformance.upstream.Upstream`).
 
-The equations are those of python/lstmparity/cell.py (m is the mask of the step,
+The equations are those of python/lstmparity/core/cell.py (m is the mask of the step,
 1 where there is none)::
 
     do = dh * tanh(c) * o (1 - o) * m

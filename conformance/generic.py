@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from lstmparity.trace import Entry, lookup
+from lstmparity.core.trace import Entry, lookup
 
 from .compare import GATED, GATES
 from .grammar import Hypothesis

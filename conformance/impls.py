@@ -1,6 +1,6 @@
 """The implementations the runner checks, chosen with ``--impl``.
 
-* ``python`` — lstmparity.model.run_case;
+* ``python`` — lstmparity.core.model.run_case;
 * ``r`` — R's run_case() through rpy2 (see :mod:`lstmparity.conformance.rbridge`);
 * ``py:module:function`` or ``py:path/file.py:function`` — a user's Python adapter;
 * ``r:path/file.R`` — a user's R file defining ``lstmparity_adapter <- function(case)``.
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from lstmparity.model import REFERENCE_OPS, run_case
+from lstmparity.core.model import REFERENCE_OPS, run_case
 
 from .declare import default_declares
 from .errors import AdapterError, BadInput

@@ -34,8 +34,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .impls import AdapterError, BadInput
-from .worker import clip_text
+from .errors import AdapterError, BadInput, clip_text
 
 MAX_RESULT_BYTES = 256 * 2**20  # an answer above this ends the worker (the biggest fixture's result is < 2 MB)
 TAIL_BYTES = 2000  # "last output" kept from the worker's stdout and stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from lstmparity.trace import BACKWARD_STEP, FORWARD_STEP
+from lstmparity.core.trace import BACKWARD_STEP, FORWARD_STEP
 
 from .diagnose import diagnosis_of
 from .runner import Outcome

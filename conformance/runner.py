@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lstmparity.fixtures import FixtureError, case_paths, read_case
+from lstmparity.suite.fixtures import FixtureError, case_paths, read_case
 
 from .compare import Comparison, compare
 from .declare import applicable, convention_hint, map_back, needs
@@ -213,7 +213,7 @@ def coverage(outcomes: list[Outcome]) -> list[str]:
 
     e.g. 'py:layer.py:adapter: 1022 of 1022 applicable tensors compared (1480 in the fixtures); 1 skipped'.
     """
-    from lstmparity.trace import trace_order
+    from lstmparity.core.trace import trace_order
 
     lines = []
     for impl in dict.fromkeys(o.impl for o in outcomes):

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from lstmparity.activations import log_softmax
-from lstmparity.model import run_case
-from lstmparity.optim import PARAM_ORDER, clip_grads
-from lstmparity.trace import Entry, lookup
+from lstmparity.core.activations import log_softmax
+from lstmparity.core.model import run_case
+from lstmparity.core.optim import PARAM_ORDER, clip_grads
+from lstmparity.core.trace import Entry, lookup
 
 from .grammar import Hypothesis
 from .mutants import build_ops, catalogue

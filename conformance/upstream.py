@@ -6,7 +6,7 @@ hypothesis is tested on the fixture's own values (the case's ``expected``,
 this bug and everything before it right? :class:`Upstream` holds those values,
 per step ``(T, B, H)``; derived quantities (the pre-activations ``z``, the
 carried gradients ``dh_next``, ``dc_next``) are recomputed from them with the
-equations of python/lstmparity/cell.py.
+equations of python/lstmparity/core/cell.py.
 """
 
 from __future__ import annotations

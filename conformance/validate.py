@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from lstmparity import layouts
-from lstmparity.trace import PARAMS
+from lstmparity.core import layouts
+from lstmparity.core.trace import PARAMS
 
 from .declare import suggest, valid_names
 from .errors import AdapterError

@@ -32,17 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import AdapterError
+from .errors import AdapterError, BadInput, clip_text
 
-MAX_MESSAGE = 4000  # characters of an error message sent back (a 10 KB message is cut, with a note)
 HERE = Path(__file__).resolve().parent
-
-
-def clip_text(text: str, limit: int = MAX_MESSAGE) -> str:
-    """``text``, cut to ``limit`` characters with a note saying how much was cut."""
-    if len(text) <= limit:
-        return text
-    return text[:limit] + f" ... ({len(text) - limit} more characters cut)"
 
 
 def plain(value: Any, depth: int = 0) -> Any:
@@ -85,7 +77,7 @@ class PythonRunner:
 
         self.spec = spec
         if spec == "python":
-            from lstmparity.model import run_case
+            from lstmparity.core.model import run_case
 
             ops_for = reference_ops_for
             if mutant:
@@ -99,8 +91,8 @@ class PythonRunner:
             self.declares = getattr(self.fn, "declares", None)
 
     def run(self, path: str, case: dict, declares: dict) -> Any:
-        from lstmparity import layouts
-        from lstmparity.record import Recording, recording_result
+        from lstmparity.core import layouts
+        from lstmparity.core.record import Recording, recording_result
 
         from .declare import adapter_case
 
@@ -174,8 +166,6 @@ def serve(conn_in: Connection, conn_out: Connection) -> None:
 
 def describe_error(err: BaseException) -> str:
     """One message for the runner: what was raised, and where in the user's code."""
-    from .impls import AdapterError, BadInput
-
     if isinstance(err, (AdapterError, BadInput)):
         return str(err)
     if isinstance(err, SystemExit):

@@ -30,9 +30,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from lstmparity.data import batch_indices, dataset_path, make_batch, read_reuters, shuffle_order, text_splits
-from lstmparity.model import init_params
-from lstmparity.train import TrainOptions, evaluate, train_model
+from lstmparity.core.model import init_params
+from lstmparity.training.data import batch_indices, dataset_path, make_batch, read_reuters, shuffle_order, text_splits
+from lstmparity.training.train import TrainOptions, evaluate, train_model
 
 # Chosen with --select (validation accuracy, seed 0); read by examples/austen.R too.
 SETTINGS = json.loads((Path(__file__).parent / "austen_settings.json").read_text())
@@ -83,7 +83,7 @@ def torch_lstm(sets: dict, vocab: list[str], s: dict, seed: int) -> dict:
 
     train = sets["train"]
     n, rng, secs = len(train["tokens"]), 0, []
-    from lstmparity.data import rng_seed
+    from lstmparity.training.data import rng_seed
 
     rng = rng_seed(seed)
     for _ in range(s["epochs"]):

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from lstmparity.demos import hamlet_setup
-from lstmparity.serialize import load_checkpoint
-from lstmparity.train import TrainOptions, train_model
+from lstmparity.training.demos import hamlet_setup
+from lstmparity.training.serialize import load_checkpoint
+from lstmparity.training.train import TrainOptions, train_model
 
 
 def run(epochs: int, checkpoint: str | None, every: int | None) -> tuple[float, float, int]:
@@ -33,7 +33,7 @@ def run(epochs: int, checkpoint: str | None, every: int | None) -> tuple[float, 
                         shuffle=False, progress=False, checkpoint=checkpoint, checkpoint_every=every)
     start, cpu = time.perf_counter(), time.process_time()
     if checkpoint:
-        import lstmparity.serialize as serialize
+        import lstmparity.training.serialize as serialize
 
         original = serialize.save_checkpoint
 

@@ -6,7 +6,7 @@
    random sequence; the loss looks at the last step only, so dh[t] is the gradient that
    travelled 199 - t steps back. With f near 1 the cell carries the gradient far; with f
    near 0 it dies within a few steps.
-2. RNN, GRU and LSTM on the same task (lstmparity.cell_demo): remember the first of T
+2. RNN, GRU and LSTM on the same task (lstmparity.training.cell_demo): remember the first of T
    one-hot tokens. ||dL/dh_t|| at initialisation for T = 100, then each cell trained with
    Adam at T = 40 from three seeds, and its accuracy on 1000 held-out sequences.
    (docs/cells.md shows the figures and what they do and do not show.)
@@ -22,9 +22,9 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from lstmparity.cell_demo import cell_gradient_norms, train_first_token  # noqa: E402
-from lstmparity.model import init_params  # noqa: E402
-from lstmparity.plots import gradient_norms, plot_gradient_norms  # noqa: E402
+from lstmparity.core.model import init_params  # noqa: E402
+from lstmparity.training.cell_demo import cell_gradient_norms, train_first_token  # noqa: E402
+from lstmparity.training.plots import gradient_norms, plot_gradient_norms  # noqa: E402
 
 out_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "out")
 out_dir.mkdir(parents=True, exist_ok=True)

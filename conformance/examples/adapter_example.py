@@ -6,7 +6,7 @@ mask (loss = sum(proj * h)). What it leaves out (logits, losses of the other
 heads, optimizer steps, ...) is reported as "not provided", not as a failure.
 
 Contract: ``adapter(case) -> dict`` where ``case`` is a parsed fixture
-(lstmparity.fixtures.read_case, numpy float64 arrays, 0-based token ids, without
+(lstmparity.suite.fixtures.read_case, numpy float64 arrays, 0-based token ids, without
 ``expected``) and the result is shaped like the fixture's ``expected``:
 {"forward": {...}, "backward": {...}, "grads": {...}, "optimizer_steps": [...]},
 with the fixture's tensor names and shapes (per-step tensors (T, B, .)).

@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from lstmparity.model import REFERENCE_OPS, Ops
+from lstmparity.core.model import REFERENCE_OPS, Ops
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
 FACTORY = "(case)"  # a reference ending in this is a factory of blocks, called with the case

@@ -1,4 +1,4 @@
-"""Buggy copies of the backward blocks of lstmparity.cell (``lstm_local_grads``, ``lstm_step_backward``).
+"""Buggy copies of the backward blocks of lstmparity.core.cell (``lstm_local_grads``, ``lstm_step_backward``).
 
 Each is the reference with one bug (``# BUG:``). The reference, for comparison::
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from lstmparity.cell import LocalGrads, StepGrads
+from lstmparity.core.cell import LocalGrads, StepGrads
 
 from .forward import recording_z
 

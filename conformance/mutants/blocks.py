@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from lstmparity.activations import log_softmax, sigmoid
-from lstmparity.cell import lstm_step_forward
-from lstmparity.heads import HeadCache, head_backward, head_forward
-from lstmparity.layer import ParamGrads
-from lstmparity.optim import clip_grads, optimizer_step, sgd_step
+from lstmparity.core.activations import log_softmax, sigmoid
+from lstmparity.core.cell import lstm_step_forward
+from lstmparity.core.heads import HeadCache, head_backward, head_forward
+from lstmparity.core.layer import ParamGrads
+from lstmparity.core.optim import clip_grads, optimizer_step, sgd_step
 
 
 def weight_grads_from_h_t(case: dict) -> dict[str, Callable]:

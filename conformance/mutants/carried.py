@@ -1,4 +1,4 @@
-"""Buggy copies of lstmparity.cell.lstm_step_backward about what is carried between steps (``# BUG:``).
+"""Buggy copies of lstmparity.core.cell.lstm_step_backward about what is carried between steps (``# BUG:``).
 
 The reference, for comparison::
 
@@ -9,7 +9,7 @@ The reference, for comparison::
 from __future__ import annotations
 
 import numpy as np
-from lstmparity.cell import StepGrads
+from lstmparity.core.cell import StepGrads
 
 
 def hidden_grad_not_carried(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f, U, m=None) -> StepGrads:

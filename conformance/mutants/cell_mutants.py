@@ -1,5 +1,5 @@
 """Backprop bugs people make in GRUs and vanilla RNNs, each a buggy copy of one block of
-lstmparity.gru / lstmparity.rnn (R: cell_mutants.R, the same names). cell_catalogue.json
+lstmparity.core.gru / lstmparity.core.rnn (R: cell_mutants.R, the same names). cell_catalogue.json
 names, for each, the cell, the block it replaces, the GRU form it runs on, and where a
 comparison in trace order must first see it.
 
@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from lstmparity.gru import (
+from lstmparity.core.gru import (
     GATES as GRU_GATES,
 )
-from lstmparity.gru import (
+from lstmparity.core.gru import (
     LocalGrads,
     ParamGrads,
     StepGrads,
@@ -28,10 +28,10 @@ from lstmparity.gru import (
     gru_step_backward,
     gru_step_forward,
 )
-from lstmparity.rnn import LocalGrads as RNNLocalGrads
-from lstmparity.rnn import ParamGrads as RNNParamGrads
-from lstmparity.rnn import StepGrads as RNNStepGrads
-from lstmparity.rnn import rnn_backward, rnn_forward, rnn_param_grads
+from lstmparity.core.rnn import LocalGrads as RNNLocalGrads
+from lstmparity.core.rnn import ParamGrads as RNNParamGrads
+from lstmparity.core.rnn import StepGrads as RNNStepGrads
+from lstmparity.core.rnn import rnn_backward, rnn_forward, rnn_param_grads
 
 CATALOGUE_PATH = Path(__file__).with_name("cell_catalogue.json")
 

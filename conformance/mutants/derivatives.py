@@ -1,4 +1,4 @@
-"""Buggy copies of lstmparity.cell.lstm_local_grads: each is the reference with one bug (``# BUG:``).
+"""Buggy copies of lstmparity.core.cell.lstm_local_grads: each is the reference with one bug (``# BUG:``).
 
 The reference, for comparison (arrays of one step or of all steps)::
 
@@ -9,8 +9,8 @@ The reference, for comparison (arrays of one step or of all steps)::
 from __future__ import annotations
 
 import numpy as np
-from lstmparity.activations import sigmoid
-from lstmparity.cell import LocalGrads
+from lstmparity.core.activations import sigmoid
+from lstmparity.core.cell import LocalGrads
 
 
 def _masked(dh_do, dh_dc, m):

@@ -1,4 +1,4 @@
-"""Buggy copies of lstmparity.cell.lstm_step_forward: each is the reference with one bug (``# BUG:``).
+"""Buggy copies of lstmparity.core.cell.lstm_step_forward: each is the reference with one bug (``# BUG:``).
 
 ``recording_z`` is the reference itself, also recording the pre-activations z
 for backward.sigmoid_grad_on_preactivation (the bug is in that block).
@@ -7,8 +7,8 @@ for backward.sigmoid_grad_on_preactivation (the bug is in that block).
 from __future__ import annotations
 
 import numpy as np
-from lstmparity.activations import sigmoid
-from lstmparity.cell import StepOut, lstm_step_forward
+from lstmparity.core.activations import sigmoid
+from lstmparity.core.cell import StepOut, lstm_step_forward
 
 
 def recording_z(T: int, z_seen: list[np.ndarray]):

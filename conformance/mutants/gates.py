@@ -1,4 +1,5 @@
-"""Buggy copies of lstmparity.cell.lstm_step_forward about the gates: each is the reference with one bug (``# BUG:``).
+"""Buggy copies of lstmparity.core.cell.lstm_step_forward about the gates: each is the reference
+with one bug (``# BUG:``).
 
 The reference, for comparison::
 
@@ -14,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from lstmparity.activations import sigmoid
-from lstmparity.cell import StepOut
+from lstmparity.core.activations import sigmoid
+from lstmparity.core.cell import StepOut
 
 
 def _finish(i, f, g, o, c_prev, h_prev, m, tanh=np.tanh) -> StepOut:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from lstmparity.activations import log_softmax, sigmoid
-from lstmparity.heads import HeadCache, head_backward
-from lstmparity.layer import ParamGrads
-from lstmparity.optim import clip_grad_norm
+from lstmparity.core.activations import log_softmax, sigmoid
+from lstmparity.core.heads import HeadCache, head_backward
+from lstmparity.core.layer import ParamGrads
+from lstmparity.core.optim import clip_grad_norm
 
 
 def clip_inside_backward(x, h_prev, dz) -> ParamGrads:

@@ -11,7 +11,7 @@ import copy
 import numpy as np
 import pytest
 from lstmparity.conformance.compare import compare
-from lstmparity.fixtures import read_case
+from lstmparity.suite.fixtures import read_case
 
 from .conftest import FIXTURES
 

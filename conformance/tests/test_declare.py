@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from lstmparity import layouts
 from lstmparity.conformance import isolation
 from lstmparity.conformance.declare import validate_declares
 from lstmparity.conformance.errors import BadInput
@@ -18,7 +17,8 @@ from lstmparity.conformance.isolation import PlainUnpickler, WorkerImpl
 from lstmparity.conformance.rbridge import to_py
 from lstmparity.conformance.runner import load_fixture, run_one
 from lstmparity.conformance.validate import result_problems
-from lstmparity.record import new_recording, record, recording_result
+from lstmparity.core import layouts
+from lstmparity.core.record import new_recording, record, recording_result
 
 from .conftest import FIXTURES
 
@@ -174,7 +174,7 @@ def test_an_r_worker_reads_the_cases_ahead_but_never_opens_a_fifo(tmp_path, rses
 
 def test_worker_restarts_after_a_crash(tmp_path):
     mod = tmp_path / "crash_once.py"
-    mod.write_text("import os\nfrom lstmparity.model import run_case\n"
+    mod.write_text("import os\nfrom lstmparity.core.model import run_case\n"
                    "def adapter(case):\n    if case['name'] == 'tiny_random':\n        os._exit(3)\n"
                    "    return run_case(case)\n")
     impl = WorkerImpl(f"py:{mod}:adapter").start()
@@ -210,7 +210,7 @@ def test_layer_only_with_masks_is_checked_on_every_committed_fixture(capsys):
 
 DATACLASS_ADAPTER = '''from dataclasses import dataclass
 
-from lstmparity.model import run_case
+from lstmparity.core.model import run_case
 
 
 @dataclass

@@ -22,7 +22,7 @@ from lstmparity.conformance.diagnose import NO_EXPLANATION, diagnose, diagnosis_
 from lstmparity.conformance.impls import make_impls, without_expected
 from lstmparity.conformance.runner import load_fixture, run_one
 from lstmparity.conformance.text import describe, render
-from lstmparity.fixtures import read_case
+from lstmparity.suite.fixtures import read_case
 
 from . import scratch_lstm
 from .conftest import FIXTURES
@@ -199,7 +199,7 @@ def test_heatmap_outlines_every_tensor_diverging_at_the_first_step_and_titles_th
 
 def test_an_adapter_returning_only_parameter_gradients_gets_the_gate_blocks_and_the_bug(dims_differ):
     from lstmparity.conformance import mutants
-    from lstmparity.model import run_case
+    from lstmparity.core.model import run_case
 
     ops = mutants.python_ops_factory("forget_sigmoid_grad_dropped")(dims_differ)
     result = {"grads": run_case(without_expected(dims_differ), ops)["grads"]}  # what a grads-only adapter returns

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lstmparity.conformance.impls import make_impls
 from lstmparity.conformance.runner import Fixture, load_fixture, run_one
-from lstmparity.model import REFERENCE_OPS, model_forward, ordered
+from lstmparity.core.model import REFERENCE_OPS, model_forward, ordered
 
 from .conftest import FIXTURES
 
@@ -112,7 +112,7 @@ def test_r_student_on_cases_augmented_in_r(rsession, spec, bug):
     from lstmparity.conformance.declare import applicable
     from lstmparity.conformance.rbridge import RAdapter
     from lstmparity.conformance.runner import judge
-    from lstmparity.trace import trace_order
+    from lstmparity.core.trace import trace_order
 
     impl = RAdapter(rsession, spec)
     augment = rsession._ro.r["local"](rsession._ro.r(f"quote({AUGMENT_R})"), rsession._impl)

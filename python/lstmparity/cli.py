@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def _fixtures(args: argparse.Namespace) -> int:
-    from .regenerate import main
+    from lstmparity.suite.regenerate import main
 
     return main(Path(args.out), args.check)
 
@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
 # Sub-commands defined next to their code: (command, module with register(sub)).
 # Imported when the parser is built; each module imports its heavy parts inside
 # the command's function, so the runner is never imported by `import lstmparity.cli`.
-PLUGINS = (("conform", "lstmparity.conformance.cli"), ("train", "lstmparity.train_cli"), ("bench", "lstmparity.bench"))
+PLUGINS = (("conform", "lstmparity.conformance.cli"), ("train", "lstmparity.training.train_cli"),
+           ("bench", "lstmparity.bench.grid"))
 
 # Optional dependencies (pyproject.toml's extras) -> the extra that installs them;
 # `train` needs all of its extra's.
@@ -79,10 +80,10 @@ def _say_missing(command: str, dependency: str, hint: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .allocator import keep_freed_memory
+    from lstmparity.bench.allocator import keep_freed_memory
 
     args = build_parser().parse_args(argv)
-    keep_freed_memory()  # the command's own process only; see allocator.py
+    keep_freed_memory()  # the command's own process only; see bench/allocator.py
     try:
         return args.func(args)
     except ModuleNotFoundError as e:

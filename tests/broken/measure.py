@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import make_broken  # noqa: E402
-from lstmparity.fixtures import FixtureError, read_case  # noqa: E402
+from lstmparity.suite.fixtures import FixtureError, read_case  # noqa: E402
 
 R_SCRIPT = r"""
 args <- commandArgs(trailingOnly = TRUE)

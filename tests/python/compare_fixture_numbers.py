@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "python"))
 
-from lstmparity import jsonio  # noqa: E402
+from lstmparity.core import jsonio  # noqa: E402
 
 
 def only_old_fields(new: object, old: object) -> object:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from lstmparity.fixtures import case_paths, read_case
+from lstmparity.suite.fixtures import case_paths, read_case
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"

@@ -3,7 +3,7 @@
     .venv/bin/python tests/python/measure_rounding.py
 
 Prints, per case, the largest max|new - committed| / (atol + rtol * max|committed|) over every computed
-tensor and step slice (the rule of lstmparity.regenerate.ROUNDING_SHARE), and the largest over all cases.
+tensor and step slice (the rule of lstmparity.suite.regenerate.ROUNDING_SHARE), and the largest over all cases.
 On a machine whose BLAS sums like the one that wrote the files every share is 0.
 """
 
@@ -17,8 +17,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "python"))
 
-from lstmparity import jsonio  # noqa: E402
-from lstmparity.regenerate import ROUNDING_SHARE, _computed, _get, expected_files  # noqa: E402
+from lstmparity.core import jsonio  # noqa: E402
+from lstmparity.suite.regenerate import ROUNDING_SHARE, _computed, _get, expected_files  # noqa: E402
 
 
 def share(old: object, new: object, per_step: bool, tol: dict) -> float:

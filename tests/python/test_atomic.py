@@ -19,8 +19,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from lstmparity import jsonio
-from lstmparity.fixtures import case_paths, read_case
+from lstmparity.core import jsonio
+from lstmparity.suite.fixtures import case_paths, read_case
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -59,7 +59,7 @@ def test_killed_write_atomic_leaves_the_old_file_whole(tmp_path: Path) -> None:
     new_text.write_text(jsonio.dumps({**json.loads(before), "description": "a newer version " * 1000}))
     run_until_ready_then_kill(f"""
         import os, time
-        from lstmparity import jsonio
+        from lstmparity.core import jsonio
 
         real_fdopen = os.fdopen
 
@@ -96,7 +96,9 @@ def test_killed_lstmparity_fixtures_leaves_every_file_whole(tmp_path: Path) -> N
         old[p.name] = p.read_bytes()
     output = run_until_ready_then_kill(f"""
         import functools, os, time
-        from lstmparity import cli, jsonio, regenerate
+        from lstmparity.core import jsonio
+        from lstmparity.suite import regenerate
+        from lstmparity import cli
 
         # no finite-difference check in the child: building takes seconds, not a minute
         regenerate.expected_files = functools.partial(regenerate.expected_files, check_gradients=False)
@@ -129,12 +131,12 @@ def test_killed_lstmparity_fixtures_leaves_every_file_whole(tmp_path: Path) -> N
 
 
 def regenerated(committed: str, text: str) -> tuple[str, str | None]:
-    from lstmparity.regenerate import regenerated
+    from lstmparity.suite.regenerate import regenerated
 
     return regenerated(committed, text)
 
 
 def regenerate_texts() -> dict[str, str]:
-    from lstmparity.regenerate import expected_files
+    from lstmparity.suite.regenerate import expected_files
 
     return {Path(k).name: v for k, v in expected_files(check_gradients=False, progress=False).items()}

@@ -13,10 +13,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from lstmparity.data import read_reuters, repo_path
-from lstmparity.estimators import LSTMClassifier
-from lstmparity.train import TrainOptions, train_model
-from lstmparity.validate import DataError, check_dataset, check_options
+from lstmparity.training.data import read_reuters, repo_path
+from lstmparity.training.estimators import LSTMClassifier
+from lstmparity.training.train import TrainOptions, train_model
+from lstmparity.training.validate import DataError, check_dataset, check_options
 
 CASES = json.loads(repo_path("tests", "bad_data", "cases.json").read_text())["cases"]
 LSTMPARITY = shutil.which("lstmparity") or str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "lstmparity")
@@ -73,7 +73,7 @@ def test_bad_token_data_stop_training(case):
     with pytest.raises(DataError, match=None) as err:
         check_dataset(case["input"], case["config"], "train_set")
     assert str(err.value) == case["error_py"]
-    from lstmparity.model import init_params
+    from lstmparity.core.model import init_params
 
     with pytest.raises(DataError):  # train_model runs the same check before its first step
         train_model(init_params(case["config"]), case["config"], case["input"], None, TrainOptions(progress=False))

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from lstmparity import lstm_backward, lstm_forward
-from lstmparity.bench_baseline import baseline_forward_backward, join_grads, split_params
-from lstmparity.bench_peers import Shape, matmul_flops
-from lstmparity.bench_report import linearity, targets
+from lstmparity.bench.baseline import baseline_forward_backward, join_grads, split_params
+from lstmparity.bench.peers import Shape, matmul_flops
+from lstmparity.bench.report import linearity, targets
 from lstmparity.cli import main
 
 TINY = ["2,4,3,5", "2,8,3,5", "2,16,3,5", "2,8,3,7"]  # a T sweep (3 points) and an H sweep (2 points)
@@ -130,8 +130,8 @@ def test_ratio_targets_read_the_right_rows() -> None:
 
 def test_r_peers_are_timed_interleaved() -> None:
     """r and r-floor form one group (timed round by round together); every other peer is alone."""
-    from lstmparity.bench import _groups
-    from lstmparity.bench_peers import all_peers
+    from lstmparity.bench.grid import _groups
+    from lstmparity.bench.peers import all_peers
 
     assert [[p.name for p in g] for g in _groups(all_peers())] == [
         ["numpy"], ["r", "r-floor"], ["torch64"], ["torch32"], ["baseline"]]
@@ -143,7 +143,7 @@ def test_r_floor_computes_what_the_port_computes() -> None:
     Same math, different grouping of the products ([1 | x_t | h] [b; W; U] in one), so the
     difference is rounding: 1e-12 relative to the largest value, the fixtures' tolerance.
     """
-    from lstmparity.bench_peers import R_DIR, R_SCRIPT, start_r
+    from lstmparity.bench.peers import R_DIR, R_SCRIPT, start_r
 
     try:
         ro = start_r()

@@ -1,10 +1,10 @@
-"""lstmparity.bench_cells: the GRU / RNN bench rows are produced and formatted (no wall time asserted)."""
+"""lstmparity.bench.cells: the GRU / RNN bench rows are produced and formatted (no wall time asserted)."""
 
 from __future__ import annotations
 
 import pytest
-from lstmparity.bench_cells import cell_rows, format_rows
-from lstmparity.bench_peers import Policy, Shape
+from lstmparity.bench.cells import cell_rows, format_rows
+from lstmparity.bench.peers import Policy, Shape
 
 
 def test_cell_rows_time_numpy_and_torch():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from lstmparity.fixtures import FixtureError, case_paths, read_case
+from lstmparity.suite.fixtures import FixtureError, case_paths, read_case
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "broken"
@@ -169,7 +169,7 @@ def _keywords(node: object) -> set[str]:
 def test_every_schema_keyword_has_a_broken_file() -> None:
     """The corpus refuses at least one file through each keyword the schema uses, so both readers'
     handling of every keyword is exercised (R/schema.R walks the same keywords)."""
-    from lstmparity.fixtures import schema
+    from lstmparity.suite.fixtures import schema
 
     used = _keywords(schema())
     covered = {e["keyword"] for e in json.loads((BROKEN / "expected_errors.json").read_text()) if e["keyword"]}

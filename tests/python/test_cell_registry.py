@@ -1,12 +1,13 @@
-"""The cell registry (lstmparity.cells) and the three-cell vanishing-gradient demo (lstmparity.cell_demo)."""
+"""The cell registry (lstmparity.core.cells) and the three-cell vanishing-gradient demo
+(lstmparity.training.cell_demo)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from lstmparity.cell_demo import cell_gradient_norms, first_token_task, train_first_token
-from lstmparity.cells import CELLS, get_cell, init_cell_params, layer_backward, layer_forward
-from lstmparity.gru import gru_backward, gru_forward
+from lstmparity.core.cells import CELLS, get_cell, init_cell_params, layer_backward, layer_forward
+from lstmparity.core.gru import gru_backward, gru_forward
+from lstmparity.training.cell_demo import cell_gradient_norms, first_token_task, train_first_token
 
 
 @pytest.mark.parametrize("name", sorted(CELLS))
@@ -65,8 +66,8 @@ def test_training_learns_a_short_first_token_task():
 
 
 def test_gate_names_come_from_the_spec_and_match_the_cells_code():
-    from lstmparity import gru, rnn
-    from lstmparity.spec import spec
+    from lstmparity.core import gru, rnn
+    from lstmparity.core.spec import spec
 
     assert {n: list(c.gates) for n, c in CELLS.items()} == {n: c["gates"] for n, c in spec()["cells"].items()}
     assert CELLS["gru"].gates == gru.GATES and CELLS["rnn"].gates == rnn.GATES

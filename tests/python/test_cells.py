@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from lstmparity.gradcheck import rel_error
-from lstmparity.gru import gru_backward, gru_forward, gru_step_forward
-from lstmparity.rnn import rnn_backward, rnn_forward
+from lstmparity.core.gru import gru_backward, gru_forward, gru_step_forward
+from lstmparity.core.rnn import rnn_backward, rnn_forward
+from lstmparity.suite.gradcheck import rel_error
 
 T, B, D, H = 4, 3, 5, 2
 MASK = np.array([[1, 1, 1], [1, 0, 1], [1, 0, 0], [0, 1, 1]], dtype=float)  # (T, B): holes and a tail
@@ -180,8 +180,8 @@ def test_handwritten_torch_autograd_agrees(cell, reset_after, masked):
 
 @pytest.mark.parametrize("cell", ["gru", "rnn"])
 def test_torch_nn_module_agrees(cell):
-    """nn.GRU / nn.RNN themselves (PyTorch's own kernels), weights carried by lstmparity.convert."""
-    from lstmparity.convert import to_torch
+    """nn.GRU / nn.RNN themselves (PyTorch's own kernels), weights carried by lstmparity.core.convert."""
+    from lstmparity.core.convert import to_torch
 
     params, inputs = make(cell, seed=2)
     module = (torch.nn.GRU if cell == "gru" else torch.nn.RNN)(D, H).double()

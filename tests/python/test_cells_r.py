@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from lstmparity.gradcheck import rel_error
+from lstmparity.suite.gradcheck import rel_error
 from test_cells import MASK, make, run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,9 +53,9 @@ def test_r_equals_python(R, cell, reset_after, masked):
     kw = {"h0": to_r(ro, inputs["h0"]), "mask": ro.NULL if mask is None else to_r(ro, mask)}
     if cell == "gru":
         kw["reset_after"] = reset_after
-        from lstmparity.gru import gru_forward as fwd
+        from lstmparity.core.gru import gru_forward as fwd
     else:
-        from lstmparity.rnn import rnn_forward as fwd
+        from lstmparity.core.rnn import rnn_forward as fwd
     out_py = fwd(inputs["x"], **params, h0=inputs["h0"], mask=mask, **({"reset_after": reset_after}
                                                                          if cell == "gru" else {}))[0]
     res = env[f"{cell}_forward"](*args, **kw)
@@ -72,7 +72,7 @@ def test_r_equals_python(R, cell, reset_after, masked):
     assert checked >= 9  # rnn: g, h; dh, dg, dx, dh0; dW, dU, db (the GRU has more)
 
 
-# --- lstmparity.convert and R/convert.R -------------------------------------------------------
+# --- lstmparity.core.convert and R/convert.R -------------------------------------------------------
 def _r_list_to_dict(x) -> dict:
     return {k: (bool(x.rx2(k)[0]) if k == "reset_after" else from_r(x.rx2(k))) for k in x.names}
 
@@ -84,7 +84,7 @@ def _r_list_to_dict(x) -> dict:
 def test_r_converters_equal_python(R, cell, reset_after, direction, layout):
     """Same onnx_forward outputs (so R agrees with the ONNX reference evaluator that Python is
     tested against), same imported parameters, same exported arrays."""
-    from lstmparity.convert import from_onnx, onnx_forward, to_keras, to_onnx, to_torch
+    from lstmparity.core.convert import from_onnx, onnx_forward, to_keras, to_onnx, to_torch
     from test_convert_cells import B as NB
     from test_convert_cells import D as ND
     from test_convert_cells import H as NH
@@ -129,7 +129,7 @@ def test_r_converters_equal_python(R, cell, reset_after, direction, layout):
 
 def test_r_refuses_what_python_refuses(R):
     """The same refusals, with the same message, for every attribute the Python tests refuse."""
-    from lstmparity.convert import from_onnx, to_onnx
+    from lstmparity.core.convert import from_onnx, to_onnx
     from rpy2.rinterface_lib.embedded import RRuntimeError
     from test_convert_cells import REFUSED, params_for
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from lstmparity.convert import from_keras, from_onnx, from_torch, to_keras, to_onnx, to_torch
-from lstmparity.layer import lstm_forward
-from lstmparity.model import init_params
+from lstmparity.core.convert import from_keras, from_onnx, from_torch, to_keras, to_onnx, to_torch
+from lstmparity.core.layer import lstm_forward
+from lstmparity.core.model import init_params
 
 CONFIG = {"T": 5, "B": 2, "D": 3, "H": 4, "V": None, "K": None, "head": "none"}
 

@@ -1,4 +1,4 @@
-"""lstmparity.convert for the LSTM, GRU and RNN: round trips, the ONNX reference evaluator for every
+"""lstmparity.core.convert for the LSTM, GRU and RNN: round trips, the ONNX reference evaluator for every
 direction and layout, torch modules for every layout, Keras' equations, and refusals.
 
 Weights are random normal: every gate block differs, so a gate-order mistake cannot pass.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from lstmparity.convert import (
+from lstmparity.core.convert import (
     from_keras,
     from_onnx,
     from_torch,
@@ -18,10 +18,10 @@ from lstmparity.convert import (
     to_onnx,
     to_torch,
 )
-from lstmparity.gradcheck import rel_error
-from lstmparity.gru import gru_forward
-from lstmparity.layer import lstm_forward
-from lstmparity.rnn import rnn_forward
+from lstmparity.core.gru import gru_forward
+from lstmparity.core.layer import lstm_forward
+from lstmparity.core.rnn import rnn_forward
+from lstmparity.suite.gradcheck import rel_error
 
 T, B, D, H = 5, 3, 4, 2
 G = {"lstm": 4, "gru": 3, "rnn": 1}

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import head_inputs
-from lstmparity.activations import log_softmax, sigmoid, softplus
-from lstmparity.model import init_params, loss_and_grads, model_backward, model_forward, run_case
-from lstmparity.optim import clip_grad_norm, clip_grads
+from lstmparity.core.activations import log_softmax, sigmoid, softplus
+from lstmparity.core.model import init_params, loss_and_grads, model_backward, model_forward, run_case
+from lstmparity.core.optim import clip_grad_norm, clip_grads
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,7 +179,7 @@ def test_an_all_zero_mask_is_refused_by_the_reader(tmp_path) -> None:
     """The mean over valid steps is 0/0 without a valid step, so the reader refuses such a case."""
     import json
 
-    from lstmparity.fixtures import FixtureError, read_case
+    from lstmparity.suite.fixtures import FixtureError, read_case
 
     raw = json.loads((ROOT / "fixtures" / "char_lm_many_to_many.json").read_text())
     raw["inputs"]["mask"] = [[0.0] * len(row) for row in raw["inputs"]["mask"]]

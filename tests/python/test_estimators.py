@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from lstmparity.data import dataset_path, read_text, repo_path, tokenize_texts
-from lstmparity.estimators import CharLM, LSTMClassifier, load_estimator, validation_split
-from lstmparity.model import init_params
-from lstmparity.serialize import save_model
-from lstmparity.validate import DataError
+from lstmparity.core.model import init_params
+from lstmparity.training.data import dataset_path, read_text, repo_path, tokenize_texts
+from lstmparity.training.estimators import CharLM, LSTMClassifier, load_estimator, validation_split
+from lstmparity.training.serialize import save_model
+from lstmparity.training.validate import DataError
 
 RSCRIPT = shutil.which("Rscript")
 OIL = ["oil prices rose", "crude oil output fell", "opec cut oil output", "oil and gas prices"]

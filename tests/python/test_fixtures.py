@@ -9,12 +9,12 @@ import jsonschema
 import numpy as np
 import pytest
 from conftest import CASE_PATHS, FIXTURES
-from lstmparity import jsonio
-from lstmparity.cases import CASES, FD_LIMIT, build, verify_gradients
-from lstmparity.fixtures import schema
-from lstmparity.model import run_case
-from lstmparity.regenerate import stale_fixtures
-from lstmparity.trace import agree, lookup, trace_order
+from lstmparity.core import jsonio
+from lstmparity.core.model import run_case
+from lstmparity.core.trace import agree, lookup, trace_order
+from lstmparity.suite.cases import CASES, FD_LIMIT, build, verify_gradients
+from lstmparity.suite.fixtures import schema
+from lstmparity.suite.regenerate import stale_fixtures
 
 
 def disagreements(result: dict, expected: dict, rtol: float, atol: float) -> list:
@@ -65,7 +65,7 @@ def test_committed_fixtures_are_what_the_code_produces():
 
 
 def test_regeneration_is_byte_identical_and_check_detects_staleness(tmp_path):
-    from lstmparity.regenerate import expected_files
+    from lstmparity.suite.regenerate import expected_files
 
     first = expected_files(check_gradients=False, progress=False)
     second = expected_files(check_gradients=False, progress=False)
@@ -87,7 +87,7 @@ def test_floats_round_trip_exactly():
 
 def test_check_accepts_rounding_level_differences_only(tmp_path):
     """Another BLAS may round the last digit differently: that is not staleness; a real change is."""
-    from lstmparity.regenerate import expected_files
+    from lstmparity.suite.regenerate import expected_files
 
     files = expected_files(check_gradients=False, progress=False)
     for name, text in files.items():
@@ -107,7 +107,7 @@ def test_check_accepts_rounding_level_differences_only(tmp_path):
 
 def test_regeneration_rewrites_only_files_changed_beyond_rounding_and_removes_stray_temp_files(tmp_path):
     """`lstmparity fixtures` on a machine that rounds differently leaves current files byte-identical."""
-    from lstmparity.regenerate import expected_files, write_fixtures
+    from lstmparity.suite.regenerate import expected_files, write_fixtures
 
     files = expected_files(check_gradients=False, progress=False)
     for name, text in files.items():
@@ -134,7 +134,7 @@ def test_regeneration_rewrites_only_files_changed_beyond_rounding_and_removes_st
 
 def test_regenerated_names_what_changed_and_keeps_rounding_only_values():
     """The one rule of regeneration and --check, on each kind of difference."""
-    from lstmparity.regenerate import expected_files, regenerated
+    from lstmparity.suite.regenerate import expected_files, regenerated
 
     text = expected_files(check_gradients=False, progress=False)["tiny_random.json"]
     raw = json.loads(text)
@@ -165,7 +165,7 @@ def test_regenerated_names_what_changed_and_keeps_rounding_only_values():
 def test_layer_inputs_reproduce_the_layer_tensors(case):
     """layer_inputs.x and .dh_head alone (with h0, c0, mask) give every layer tensor of expected:
     what a layer-only implementation is checked on."""
-    from lstmparity.layer import lstm_backward, lstm_forward
+    from lstmparity.core.layer import lstm_backward, lstm_forward
 
     layer, inputs = case["layer_inputs"], case["inputs"]
     p = case["params"]

@@ -23,10 +23,10 @@ import pytest
 from conftest import head_inputs
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from lstmparity.gradcheck import numerical_grads, rel_error
-from lstmparity.layer import lstm_forward
-from lstmparity.model import init_params, model_backward, model_forward, run_case
-from lstmparity.spec import per_step_names
+from lstmparity.core.layer import lstm_forward
+from lstmparity.core.model import init_params, model_backward, model_forward, run_case
+from lstmparity.core.spec import per_step_names
+from lstmparity.suite.gradcheck import numerical_grads, rel_error
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTS: Counter = Counter()

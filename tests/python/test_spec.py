@@ -6,9 +6,10 @@ import json
 
 import pytest
 from conftest import ROOT
-from lstmparity import generate, spec
-from lstmparity.fixtures import schema, shapes
-from lstmparity.trace import trace_order
+from lstmparity.core import spec
+from lstmparity.core.trace import trace_order
+from lstmparity.suite import generate
+from lstmparity.suite.fixtures import schema, shapes
 
 
 def test_generated_files_are_current():
@@ -27,7 +28,7 @@ def test_a_stale_generated_file_is_detected(tmp_path):
     (tmp_path / "fixtures" / "x.json").write_text((ROOT / "fixtures" / "tiny_random.json").read_text())
     source = tmp_path / "spec" / "tensors.json"
     source.write_text(source.read_text().replace("gradient of the output gate's", "gradient of the o gate's"))
-    assert set(generate.stale(tmp_path)) >= {"python/lstmparity/tensors.json", "inst/spec/tensors.json",
+    assert set(generate.stale(tmp_path)) >= {"python/lstmparity/core/tensors.json", "inst/spec/tensors.json",
                                              "fixtures/README.md"}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from lstmparity.trace import agree, lookup, trace_order
+from lstmparity.core.trace import agree, lookup, trace_order
 
 torch = pytest.importorskip("torch", reason="PyTorch not installed (optional extra: pip install -e '.[torch]')")
 from torch_oracle import run_case_torch  # noqa: E402

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from lstmparity.data import batch_indices, make_batch, rng_seed, shuffle_order
-from lstmparity.demos import train_hamlet, train_reuters
-from lstmparity.serialize import load_checkpoint, load_model, save_model
-from lstmparity.train import TrainOptions, evaluate, train_model
+from lstmparity.training.data import batch_indices, make_batch, rng_seed, shuffle_order
+from lstmparity.training.demos import train_hamlet, train_reuters
+from lstmparity.training.serialize import load_checkpoint, load_model, save_model
+from lstmparity.training.train import TrainOptions, evaluate, train_model
 from train_helpers import tiny_lm, tiny_task
 
 
@@ -110,8 +110,8 @@ def test_checkpoint_resume_gives_the_uninterrupted_result(tmp_path, stop_at):
 
 def test_trained_model_runs_the_same_in_pytorch():
     torch = pytest.importorskip("torch", reason="PyTorch not installed (optional extra: pip install -e '.[torch]')")
-    from lstmparity.model import model_forward
-    from lstmparity.serialize import from_torch_state_dict, to_torch_state_dict
+    from lstmparity.core.model import model_forward
+    from lstmparity.training.serialize import from_torch_state_dict, to_torch_state_dict
 
     params, config, data = tiny_task()
     params = train_model(params, config, data, None, TrainOptions(epochs=3, batch_size=4, progress=False)).params
@@ -133,11 +133,11 @@ def test_trained_model_runs_the_same_in_pytorch():
 
 @pytest.mark.parametrize("every,expected", [(3, [3, 6, 7]), (None, None)], ids=["every-3", "adaptive"])
 def test_checkpoints_are_written_every_n_epochs_or_when_cheap(tmp_path, monkeypatch, every, expected):
-    import lstmparity.serialize as serialize
+    import lstmparity.training.train as train  # the loop's own name for save_checkpoint
 
     written = []
-    original = serialize.save_checkpoint
-    monkeypatch.setattr(serialize, "save_checkpoint",
+    original = train.save_checkpoint
+    monkeypatch.setattr(train, "save_checkpoint",
                         lambda path, state, *a: (written.append(state.epoch), original(path, state, *a)))
     params, config, data = tiny_task()
     opts = TrainOptions(epochs=7, batch_size=4, progress=False, checkpoint=str(tmp_path / "ck.json"),

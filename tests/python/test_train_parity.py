@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from lstmparity.data import repo_path
-from lstmparity.serialize import load_model, save_model
-from lstmparity.train import TrainOptions, train_model
+from lstmparity.training.data import repo_path
+from lstmparity.training.serialize import load_model, save_model
+from lstmparity.training.train import TrainOptions, train_model
 from train_helpers import tiny_lm, tiny_task
 
 RTOL = 1e-9

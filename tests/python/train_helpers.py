@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from lstmparity.model import init_params
+from lstmparity.core.model import init_params
 
 
 def tiny_task(n: int = 20, V: int = 7, seed: int = 3) -> tuple[dict, dict, dict]:

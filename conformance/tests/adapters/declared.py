@@ -1,8 +1,8 @@
 """Adapters that declare a layout, a convention or what they support (for test_declare.py)."""
 
 import numpy as np
-from lstmparity import layouts
-from lstmparity.model import run_case
+from lstmparity.core import layouts
+from lstmparity.core.model import run_case
 
 
 def _grads_in_layout(grads, layout, order):
@@ -63,7 +63,7 @@ def post_gate_grads_undeclared(case):
 
 def layer_only_with_mask(case):
     """The layer alone, masks included, from lstmparity's layer functions: x and dh_head in, the layer's tensors out."""
-    from lstmparity.layer import lstm_backward, lstm_forward
+    from lstmparity.core.layer import lstm_backward, lstm_forward
 
     p, inp = case["params"], case["inputs"]
     fwd, cache = lstm_forward(inp["x"], p["W"], p["U"], p["b"], inp.get("h0"), inp.get("c0"), inp.get("mask"))

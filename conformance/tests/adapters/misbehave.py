@@ -5,9 +5,9 @@ import os
 import sys
 import time
 
-import lstmparity.activations
+import lstmparity.core.activations
 import numpy as np
-from lstmparity.model import run_case
+from lstmparity.core.model import run_case
 
 
 def _shape(case):
@@ -82,7 +82,7 @@ def mutates_case(case):
 
 
 def monkeypatches_lstmparity(case):
-    lstmparity.activations.sigmoid = lambda z: 0 * z  # must not reach the python reference
+    lstmparity.core.activations.sigmoid = lambda z: 0 * z  # must not reach the python reference
     return {}
 
 

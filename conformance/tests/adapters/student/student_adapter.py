@@ -1,5 +1,5 @@
 """The student's LSTM (student_lstm.py): layer only, one weight matrix per gate on [x | h], post-activation di."""
-from lstmparity.record import new_recording
+from lstmparity.core.record import new_recording
 from student_lstm import student_backward, student_forward
 
 

@@ -3,7 +3,7 @@ gate gradients taken w.r.t. the activations (di = dL/di), record() calls inside 
 No mask, no embedding, no head. ``bug=True`` forgets the forget gate in the cell-state carry."""
 
 import numpy as np
-from lstmparity.record import record
+from lstmparity.core.record import record
 
 
 def sigm(z):

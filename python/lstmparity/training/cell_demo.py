@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cells import init_cell_params, layer_backward, layer_forward
-from .heads import head_backward, head_forward
-from .optim import adam_step
+from lstmparity.core.cells import init_cell_params, layer_backward, layer_forward
+from lstmparity.core.heads import head_backward, head_forward
+from lstmparity.core.optim import adam_step
 
 HEAD = "many_to_one_sigmoid"
 KEEP_BIAS = 1.0  # initial bias of the LSTM's f and the GRU's z (the usual forget-gate bias)

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from .gru import gru_backward, gru_forward
-from .layer import lstm_backward, lstm_forward
-from .rnn import rnn_backward, rnn_forward
-from .spec import spec
+from lstmparity.core.gru import gru_backward, gru_forward
+from lstmparity.core.layer import lstm_backward, lstm_forward
+from lstmparity.core.rnn import rnn_backward, rnn_forward
+from lstmparity.core.spec import spec
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .fixtures import FORMAT_VERSION
-from .gradcheck import numerical_grads, rel_error
-from .heads import head_backward
-from .model import init_params, model_forward, ordered, run_case
+from lstmparity.core.heads import head_backward
+from lstmparity.core.model import init_params, model_forward, ordered, run_case
+from lstmparity.suite.fixtures import FORMAT_VERSION
+from lstmparity.suite.gradcheck import numerical_grads, rel_error
 
 TOLERANCE = {"rtol": 1e-12, "atol": 1e-300}
 FD_LIMIT = 1e-6

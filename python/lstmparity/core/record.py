@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .trace import BACKWARD_STEP, FORWARD_STEP, GRADS
+from lstmparity.core.trace import BACKWARD_STEP, FORWARD_STEP, GRADS
 
 PHASE_OF = {**{n: "forward" for n in (*FORWARD_STEP, "logits", "loss")},
             **{n: "backward" for n in (*BACKWARD_STEP, "dlogits", "dh0", "dc0")},

@@ -12,7 +12,7 @@ Checkpoint file (``save_checkpoint`` / ``load_checkpoint``): the same ``config``
 ``options`` (TrainOptions) and ``state`` (TrainState: params, optimiser state,
 generator state, counters, running sums, history).
 
-Floats are written with ``repr`` (lstmparity.jsonio) and read back bit-exactly;
+Floats are written with ``repr`` (lstmparity.core.jsonio) and read back bit-exactly;
 files are written to a temporary file and renamed (atomic).
 """
 
@@ -23,9 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from . import convert
-from .jsonio import dumps, loads, write_atomic
-from .model import ordered
+from lstmparity.core import convert
+from lstmparity.core.jsonio import dumps, loads, write_atomic
+from lstmparity.core.model import ordered
+from lstmparity.training.state import TrainState, options_dict
+from lstmparity.training.validate import DataError
 
 MODEL_FORMAT, CHECKPOINT_FORMAT, FORMAT_VERSION = "lstmparity-model", "lstmparity-checkpoint", 1
 CONFIG_KEYS = ("D", "H", "V", "K", "head")
@@ -37,8 +39,6 @@ def _arrays(d: dict | None) -> dict[str, np.ndarray]:
 
 def _read(path: str | Path, fmt: str) -> dict:
     """The parsed file, or DataError (one line) when it is not a complete file of this format."""
-    from .validate import DataError
-
     try:
         obj = loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
@@ -82,8 +82,6 @@ def _opt_state_from_json(s: dict) -> dict:
 
 def save_checkpoint(path: str | Path, state: Any, config: dict, opts: Any) -> None:
     """Write a TrainState (and the config / options it belongs to) atomically."""
-    from .train import options_dict
-
     best = state.best and {"epoch": state.best["epoch"], "valid_loss": state.best["valid_loss"],
                            "params": ordered(state.best["params"])}
     st = {"params": ordered(state.params), "opt_state": _opt_state_to_json(state.opt_state),
@@ -97,9 +95,6 @@ def save_checkpoint(path: str | Path, state: Any, config: dict, opts: Any) -> No
 
 def load_checkpoint(path: str | Path) -> tuple[Any, dict, dict]:
     """(TrainState, config, options dict) from a checkpoint file."""
-    from .train import TrainState
-    from .validate import DataError
-
     obj = _read(path, CHECKPOINT_FORMAT)
     try:
         st = obj["state"]
@@ -120,7 +115,7 @@ def to_torch_state_dict(params: dict) -> dict[str, np.ndarray]:
     """The whole model as the state_dict of ``embedding`` (nn.Embedding), ``lstm`` (nn.LSTM,
     one layer, batch_first=False) and ``head`` (nn.Linear): embedding.weight = E,
     lstm.weight_ih_l0 = W^T, lstm.weight_hh_l0 = U^T, lstm.bias_ih_l0 + lstm.bias_hh_l0 = b,
-    head.weight = Wy^T, head.bias = by. The LSTM layout is lstmparity.convert's."""
+    head.weight = Wy^T, head.bias = by. The LSTM layout is lstmparity.core.convert's."""
     sd = {}
     if "E" in params:
         sd["embedding.weight"] = np.array(params["E"])

@@ -18,7 +18,7 @@ With scikit-learn installed the classes derive from its ``BaseEstimator`` and
 ``ClassifierMixin`` (so ``Pipeline``, ``GridSearchCV`` and ``clone`` work); without it
 they carry the same ``get_params`` / ``set_params``.
 
-    >>> from lstmparity.estimators import LSTMClassifier
+    >>> from lstmparity.training.estimators import LSTMClassifier
     >>> clf = LSTMClassifier(epochs=30, verbose=False).fit(texts, labels)   # doctest: +SKIP
     >>> clf.predict(["a new sentence"])                                     # doctest: +SKIP
 """
@@ -32,9 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from .activations import sigmoid
-from .cell import lstm_step_forward
-from .data import (
+from lstmparity.core.activations import sigmoid
+from lstmparity.core.cell import lstm_step_forward
+from lstmparity.core.model import init_params, model_forward
+from lstmparity.training.data import (
     build_vocab,
     char_dataset,
     char_vocab,
@@ -45,10 +46,9 @@ from .data import (
     shuffle_order,
     tokenize,
 )
-from .model import init_params, model_forward
-from .serialize import load_model, save_model
-from .train import TrainOptions, evaluate, train_model
-from .validate import DataError, check_positive, show
+from lstmparity.training.serialize import load_model, save_model
+from lstmparity.training.train import TrainOptions, evaluate, train_model
+from lstmparity.training.validate import DataError, check_positive, show
 
 
 class _ParamsMixin:

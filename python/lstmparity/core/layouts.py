@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .convert import reorder_blocks
+from lstmparity.core.convert import reorder_blocks
 
 LAYOUTS = ("lstmparity", "pytorch", "keras", "per_gate_xh", "per_gate_hx", "per_gate_xh_bias_row",
            "per_gate_hx_bias_row")

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .cell import lstm_local_grads, lstm_step_backward, lstm_step_forward
+from lstmparity.core.cell import lstm_local_grads, lstm_step_backward, lstm_step_forward
 
 
 @dataclass

@@ -3,7 +3,7 @@
 Ours (``cell``): column blocks of W (D, G*H), U (H, G*H), b (G*H,) in gate order
 
 * ``"lstm"``: i, f, g, o;  ``"gru"``: r, z, n, plus b_hn (H,) (the recurrent bias of n) and
-  the reset placement ``reset_after`` (see :mod:`lstmparity.gru`);  ``"rnn"``: one block.
+  the reset placement ``reset_after`` (see :mod:`lstmparity.core.gru`);  ``"rnn"``: one block.
 
 | library | LSTM order | GRU order | input / recurrent weights | bias |
 |---|---|---|---|---|
@@ -280,9 +280,9 @@ def onnx_forward(cell: str, X: Any, W: Any, R: Any, B: Any | None = None, sequen
     Every direction runs through :func:`from_onnx` and the layer forward (reverse: on the
     time-reversed input, outputs flipped back); ``layout = 1`` transposes in and out.
     """
-    from .gru import gru_forward
-    from .layer import lstm_forward
-    from .rnn import rnn_forward
+    from lstmparity.core.gru import gru_forward
+    from lstmparity.core.layer import lstm_forward
+    from lstmparity.core.rnn import rnn_forward
 
     check_onnx_attributes(cell, attributes)
     X = _numpy(X)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .model import model_forward
+from lstmparity.core.model import model_forward
 
 
 def _loss(params: dict, config: dict, inputs: dict) -> float:

@@ -1,11 +1,11 @@
 """GRU and RNN rows of ``lstmparity bench --cells``: NumPy against torch.nn.GRU / nn.RNN float64.
 
 One forward + backward pass of one layer at the benchmark shape (B=32, T=64, D=64, H=128 by
-default), data and timing as the LSTM rows of :mod:`bench_peers` (x, dL/dh ~ N(0, 1);
+default), data and timing as the LSTM rows of :mod:`lstmparity.bench.peers` (x, dL/dh ~ N(0, 1);
 weights ~ N(0, 1/H); warm-up, then interleaved repetitions, median). The target is the
 LSTM's: NumPy within 1.0x of torch float64.
 
-    .venv/bin/python -m lstmparity.bench_cells [B,T,D,H ...]
+    .venv/bin/python -m lstmparity.bench.cells [B,T,D,H ...]
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from .bench_peers import Policy, Shape, python_chunk, time_round_robin
-from .gru import gru_backward, gru_forward
-from .rnn import rnn_backward, rnn_forward
+from lstmparity.bench.peers import Policy, Shape, python_chunk, time_round_robin
+from lstmparity.core.gru import gru_backward, gru_forward
+from lstmparity.core.rnn import rnn_backward, rnn_forward
 
 BENCH_SHAPE = Shape(32, 64, 64, 128)
 GATES = {"gru": 3, "rnn": 1}

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .model import model_backward, model_forward  # noqa: E402
+from lstmparity.core.model import model_backward, model_forward  # noqa: E402
 
 
 def plot_history(history: list[dict], path: str | Path, title: str = "training") -> None:

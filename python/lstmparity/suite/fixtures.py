@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import spec
+from lstmparity.core import spec
 
 FORMAT_VERSION = 1
 REGENERATE_HINT = "regenerate with `lstmparity fixtures` (or `make fixtures`)"

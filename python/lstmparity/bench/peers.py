@@ -10,7 +10,7 @@ Every peer times one forward + backward pass of one LSTM layer of shape
   gradients; no trace, no re-layout, no checks), at B=32, T=64, D=64, H=128 only: an approximate
   lower bound for any base-R implementation, next to which the ``r`` row can be judged;
 * ``torch64``, ``torch32`` -- ``torch.nn.LSTM`` on the CPU, forward + backward of ``sum(out * R)``;
-* ``baseline`` -- the per-sample loop of :mod:`bench_baseline` (the notebooks' style).
+* ``baseline`` -- the per-sample loop of :mod:`lstmparity.bench.baseline` (the notebooks' style).
 
 Timing policy (:func:`time_round_robin`): ``warmup`` untimed runs of every shape, then
 ``reps`` timed runs per shape, ``min_reps <= reps <= max_reps`` chosen so that they take
@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from .bench_baseline import baseline_forward_backward, split_params
-from .layer import lstm_backward, lstm_forward
+from lstmparity.bench.baseline import baseline_forward_backward, split_params
+from lstmparity.core.layer import lstm_backward, lstm_forward
 
-ROOT = Path(__file__).resolve().parents[2]  # the repository (editable install)
+ROOT = Path(__file__).resolve().parents[3]  # the repository (editable install)
 R_DIR = ROOT / "R"
 R_SCRIPT = ROOT / "bench" / "bench_rpy2.R"
 BASELINE_MAX_WORK = 5.2e7  # B*T*H*(H+D) of B=32, T=64, D=64, H=128; above it the loop takes seconds per run
@@ -160,7 +160,7 @@ class NumpyPeer(Peer):
 
 
 class BaselinePeer(Peer):
-    name, label = "baseline", "per-sample loop, notebook style (bench_baseline.py)"
+    name, label = "baseline", "per-sample loop, notebook style (bench/baseline.py)"
 
     def __init__(self, max_work: float = BASELINE_MAX_WORK) -> None:
         self.max_work = max_work

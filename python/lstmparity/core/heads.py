@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import log_softmax, sigmoid, softplus
+from lstmparity.core.activations import log_softmax, sigmoid, softplus
 
 HEADS = ("none", "many_to_many_softmax", "many_to_one_sigmoid", "many_to_one_softmax")
 

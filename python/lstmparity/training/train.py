@@ -9,7 +9,7 @@ One step (the same lines as ``run_case`` in model.py, and as ``train_model`` in 
 
 The whole training state (parameters, optimiser state, generator state at the
 start of the epoch, epoch / batch / step counters, running sums, history) is a
-:class:`TrainState`, replaced as a whole after each step: a Ctrl-C
+:class:`TrainState` (state.py), replaced as a whole after each step: a Ctrl-C
 (KeyboardInterrupt) leaves the last complete step, which is saved as a
 checkpoint and resumed to the same result as an uninterrupted run.
 """
@@ -19,67 +19,18 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
-from .data import batch_indices, make_batch, rng_seed, shuffle_order
-from .model import model_backward, model_forward, ordered
-from .optim import clip_grads, optimizer_step
-from .validate import check_dataset, check_options
-
-
-@dataclass(frozen=True)
-class TrainOptions:
-    """How to train. ``optimizer`` is {"name": "sgd"|"adam", "lr", ...} as in the fixtures;
-    ``clip`` is None, {"max_norm": x} or {"value": x}; ``patience`` (epochs without a better
-    held-out loss) turns on early stopping; ``checkpoint`` is a path written at the end, on Ctrl-C,
-    and during training every ``checkpoint_every`` epochs, or, when that is None, after an epoch
-    once 20x the last write's time has passed since it (writing then costs at most ~5%).
-    ``progress``: a bar on a terminal, one line per epoch otherwise (stderr)."""
-
-    epochs: int = 10
-    batch_size: int = 32
-    optimizer: dict = field(default_factory=lambda: {"name": "adam", "lr": 0.01})
-    clip: dict | None = None
-    seed: int = 0
-    shuffle: bool = True
-    patience: int | None = None
-    restore_best: bool = True
-    progress: bool = True
-    checkpoint: str | None = None
-    checkpoint_every: int | None = None
-
-
-@dataclass(frozen=True)
-class TrainState:
-    """Everything needed to continue training exactly where it stopped."""
-
-    params: dict[str, np.ndarray]
-    opt_state: dict
-    rng_state: int  # generator state at the start of epoch `epoch`
-    epoch: int = 0  # completed epochs
-    batch: int = 0  # completed batches of the current epoch
-    step: int = 0  # completed updates in all
-    sums: tuple[float, float, float] = (0.0, 0.0, 0.0)  # loss * n, correct, n (current epoch)
-    history: tuple[dict, ...] = ()
-    step_losses: tuple[float, ...] = ()
-    best: dict | None = None  # {"epoch", "valid_loss", "params"}
-    stopped: bool = False  # early stopping fired
-
-
-@dataclass
-class TrainResult:
-    params: dict[str, np.ndarray]
-    history: list[dict]
-    state: TrainState
-    interrupted: bool = False
-
-
-def new_state(params: dict, seed: int = 0) -> TrainState:
-    return TrainState(params=ordered(params), opt_state={}, rng_state=rng_seed(seed))
+from lstmparity.core.model import model_backward, model_forward
+from lstmparity.core.optim import clip_grads, optimizer_step
+from lstmparity.training.data import batch_indices, make_batch, shuffle_order
+from lstmparity.training.serialize import save_checkpoint
+from lstmparity.training.state import TrainOptions, TrainResult, TrainState, new_state
+from lstmparity.training.validate import check_dataset, check_options
 
 
 def batch_metrics(trace: dict, batch: dict, head: str) -> tuple[float, float, float]:
@@ -211,15 +162,9 @@ class CheckpointWriter:
             self.write(state)
 
     def write(self, state: TrainState) -> None:
-        from .serialize import save_checkpoint
-
         if not self.opts.checkpoint:
             return
         start = time.perf_counter()
         save_checkpoint(self.opts.checkpoint, state, self.config, self.opts)
         self.last_end = time.perf_counter()
         self.cost = self.last_end - start
-
-
-def options_dict(opts: TrainOptions) -> dict:
-    return asdict(opts)

@@ -6,7 +6,7 @@ trace order (:func:`trace_blocks`), the parameter order (:func:`param_order`), t
 ``expected`` and ``layer_inputs`` parts of the case schema (:func:`schema_parts`) and
 the tensor tables of the docs (:func:`tensor_table`). R reads the same file
 (R/spec.R). The package ships a copy (``lstmparity/tensors.json``; R: ``inst/spec/``)
-that :mod:`lstmparity.generate` writes and a test keeps current.
+that :mod:`lstmparity.suite.generate` writes and a test keeps current.
 """
 
 from __future__ import annotations

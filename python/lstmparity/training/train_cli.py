@@ -54,7 +54,7 @@ def _restart_with_threads(n: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _restart_with_threads(args.threads)
-    from .validate import DataError
+    from lstmparity.training.validate import DataError
 
     try:
         return _train(args)
@@ -64,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .demos import train_hamlet, train_reuters
-    from .serialize import load_checkpoint, save_model
-    from .validate import check_positive
+    from lstmparity.training.demos import train_hamlet, train_reuters
+    from lstmparity.training.serialize import load_checkpoint, save_model
+    from lstmparity.training.validate import check_positive
 
     epochs = args.epochs if args.epochs is not None else (1000 if args.task == "hamlet" else 25)
     check_positive("epochs", epochs, whole=True)
@@ -99,7 +99,7 @@ def _train(args: argparse.Namespace) -> int:
         save_model(args.save, result.params, out["config"], out["vocab"], {"task": args.task})
         print(f"saved {args.save}")
     if args.plot:
-        from .plots import plot_history
+        from lstmparity.training.plots import plot_history
 
         plot_history(result.history, args.plot, title=args.task)
         print(f"wrote {args.plot}")

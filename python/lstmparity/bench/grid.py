@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from . import bench_report as rep
-from .bench_peers import (
+from lstmparity.bench import report as rep
+from lstmparity.bench.peers import (
     BASELINE_MAX_WORK,
     Peer,
     Policy,
@@ -75,7 +75,7 @@ def register(sub: Any) -> None:
                         "OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS = N); default: the libraries' own")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target FAILs")
     p.add_argument("--cells", action="store_true", help="also time GRU and RNN against torch.nn.GRU / nn.RNN "
-                   "float64 at B=32 T=64 D=64 H=128 (lstmparity.bench_cells)")
+                   "float64 at B=32 T=64 D=64 H=128 (lstmparity.bench.cells)")
     p.set_defaults(func=main)
 
 
@@ -227,8 +227,8 @@ def main(args: argparse.Namespace) -> int:
     if args.plot:
         rep.plot(report["rows"], names, args.plot)
         _log(f"wrote {args.plot}")
-    if args.cells:  # GRU / RNN rows: lstmparity.bench_cells
-        from .bench_cells import cell_rows, format_rows
+    if args.cells:  # GRU / RNN rows: lstmparity.bench.cells
+        from lstmparity.bench.cells import cell_rows, format_rows
         print("\nGRU and RNN, forward+backward\n" + format_rows(cell_rows()))
     failed = any(t["status"] == "FAIL" for t in report["targets"])
     return 1 if args.strict and failed else 0

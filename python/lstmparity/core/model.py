@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from .cell import lstm_local_grads, lstm_step_backward, lstm_step_forward
-from .embedding import embedding_backward, embedding_forward
-from .heads import head_backward, head_forward
-from .layer import lstm_backward, lstm_forward, lstm_param_grads
-from .optim import PARAM_ORDER, clip_grads, optimizer_step
+from lstmparity.core.cell import lstm_local_grads, lstm_step_backward, lstm_step_forward
+from lstmparity.core.embedding import embedding_backward, embedding_forward
+from lstmparity.core.heads import head_backward, head_forward
+from lstmparity.core.layer import lstm_backward, lstm_forward, lstm_param_grads
+from lstmparity.core.optim import PARAM_ORDER, clip_grads, optimizer_step
 
 
 @dataclass(frozen=True)

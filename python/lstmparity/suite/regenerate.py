@@ -1,6 +1,6 @@
 """`lstmparity fixtures`: regenerate the conformance cases, or check that they are current.
 
-Each case is rebuilt from its seeded definition in :mod:`lstmparity.cases`,
+Each case is rebuilt from its seeded definition in :mod:`lstmparity.suite.cases`,
 verified by finite differences and validated against the schema; a file is
 (atomically) rewritten only when :func:`regenerated` says its content moved
 beyond rounding. ``--check`` applies the same rule, writes nothing and lists stale or
@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from . import jsonio, spec
-from .cases import CASES, build
-from .fixtures import REGENERATE_HINT, parse_case, schema
-from .trace import agree
+from lstmparity.core import jsonio, spec
+from lstmparity.core.trace import agree
+from lstmparity.suite.cases import CASES, build
+from lstmparity.suite.fixtures import REGENERATE_HINT, parse_case, schema
 
 SCHEMA_NAME = "schema/case.schema.json"
 

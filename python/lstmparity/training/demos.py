@@ -17,11 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from .data import char_dataset, char_vocab, dataset_path, read_reuters, read_text, text_datasets
-from .model import init_params
-from .serialize import load_checkpoint
-from .train import TrainOptions, TrainResult, TrainState, evaluate, options_dict, train_model
-from .validate import check_resume
+from lstmparity.core.model import init_params
+from lstmparity.training.data import char_dataset, char_vocab, dataset_path, read_reuters, read_text, text_datasets
+from lstmparity.training.serialize import load_checkpoint
+from lstmparity.training.state import TrainOptions, TrainResult, TrainState, options_dict
+from lstmparity.training.train import evaluate, train_model
+from lstmparity.training.validate import check_resume
 
 
 def hamlet_setup(path: str | None = None, hidden: int = 25, seed: int = 0) -> tuple[dict, dict, dict, list[str]]:

@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import sigmoid
+from lstmparity.core.activations import sigmoid
 
 
 class StepOut(NamedTuple):

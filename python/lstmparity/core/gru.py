@@ -52,7 +52,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import sigmoid
+from lstmparity.core.activations import sigmoid
 
 GATES = ("r", "z", "n")
 

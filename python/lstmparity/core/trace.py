@@ -3,7 +3,7 @@
 The trace is the list of (phase, step, name) in the order the tensors are
 computed; ``step`` is the time step for per-step tensors, the update number
 (1-based) for the optimiser phase, and None otherwise. The order itself is data:
-the ``trace`` column of spec/tensors.json (:func:`lstmparity.spec.trace_blocks`).
+the ``trace`` column of spec/tensors.json (:func:`lstmparity.core.spec.trace_blocks`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .spec import param_order, per_step_names, trace_blocks
+from lstmparity.core.spec import param_order, per_step_names, trace_blocks
 
 FORWARD_STEP = per_step_names("forward")  # x, i, f, g, o, c, h
 BACKWARD_STEP = per_step_names("backward")  # dh, do, dc, di, df, dg, dx

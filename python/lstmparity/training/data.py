@@ -127,7 +127,7 @@ def encode_words(words: list[str], vocab: list[str], max_len: int) -> list[int]:
 def read_reuters(path: str | Path | None = None, need: tuple[str, ...] = ("train", "test")) -> dict:
     """A text-classification file (default: the Reuters acq/crude demo data), checked
     (validate.check_text_file): a bad file is a DataError naming the document and field."""
-    from .validate import DataError, check_text_file
+    from lstmparity.training.validate import DataError, check_text_file
 
     path = path or dataset_path("reuters_acq_crude.json")
     try:
@@ -146,7 +146,7 @@ def demo_texts(name: str, split: str | None = None) -> tuple[list[str], list[str
     "austen" (3000 sentences, Sense and Sensibility / Pride and Prejudice); labels are the class
     names. ``split``: "train", "valid" or "test" only (None: all). R: demo_texts()."""
     if name not in DEMO_TEXTS:
-        from .validate import DataError
+        from lstmparity.training.validate import DataError
 
         raise DataError(f"name: expected one of {', '.join(map(repr, DEMO_TEXTS))}, got {name!r}")
     raw = read_reuters(dataset_path(DEMO_TEXTS[name]), need=())
@@ -177,7 +177,7 @@ def dataset_path(name: str) -> Path:
     """A demo data file shipped with the package (``hamlet.txt``, ``reuters_acq_crude.json``,
     ``austen_sentences.json``): package data ``lstmparity/datasets/`` when installed from a wheel,
     ``inst/extdata/`` of the repository when installed editable (R installs the same folder)."""
-    for folder in (Path(__file__).resolve().parent / "datasets", repo_path("inst", "extdata")):
+    for folder in (Path(__file__).resolve().parents[1] / "datasets", repo_path("inst", "extdata")):
         if (folder / name).is_file():
             return folder / name
     raise FileNotFoundError(f"{name}: not among the package's data files (lstmparity/datasets, inst/extdata)")
@@ -192,4 +192,4 @@ def tokenize_texts(texts: list[str]) -> list[list[str]]:
 
 def repo_path(*parts: str) -> Path:
     """A path inside the repository (the package is installed editable from it)."""
-    return Path(__file__).resolve().parents[2].joinpath(*parts)
+    return Path(__file__).resolve().parents[3].joinpath(*parts)
