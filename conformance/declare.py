@@ -48,10 +48,19 @@ LAYER_GRADS = ("dW", "dU", "db", "db_hn")
 LAYER_PARAMS = ("W", "U", "b", "b_hn")
 
 
+# What the built-in references (python, r) declare: every feature, every cell.
+REFERENCE_SUPPORTS = ["embedding", "mask", "initial_state", "clip", "head:*", "optimizer:*", "cell:*"]
+
+
 def default_declares(lang: str = "python") -> dict[str, Any]:
-    """The declaration of an adapter that declares nothing: supports everything, our layout."""
+    """The declaration of an adapter that declares nothing: supports everything of the LSTM, our layout."""
     return {"supports": None, "layer_only": False, "layout": "lstmparity", "gate_order": "ifgo",
             "gate_grads": "pre", "step_base": 1 if lang == "r" else 0}
+
+
+def reference_declares(lang: str = "python") -> dict[str, Any]:
+    """The declaration of the built-in references: every feature of every cell, our layout."""
+    return {**default_declares(lang), "supports": list(REFERENCE_SUPPORTS)}
 
 
 def suggest(word: str, valid: tuple[str, ...] | list[str]) -> str:
