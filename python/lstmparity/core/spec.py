@@ -133,6 +133,18 @@ def _object(phase: str) -> dict[str, Any]:
             "properties": {n: _property(rs) for n, rs in names.items()}}
 
 
+def params_properties() -> dict[str, Any]:
+    """The case schema's ``params`` properties: every parameter of the spec (any cell), by rank."""
+    return {name: dict(_RANK_DEF[len(rs[0]["dims"])]) for name, rs in _by_name(rows("params")).items()}
+
+
+def _by_name(phase_rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    names: dict[str, list[dict[str, Any]]] = {}
+    for r in phase_rows:
+        names.setdefault(r["name"], []).append(r)
+    return names
+
+
 def schema_parts() -> dict[str, Any]:
     """The ``expected`` and ``layer_inputs`` properties of the case schema, closed, from the spec."""
     step = _object("optimizer")
