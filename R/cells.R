@@ -61,8 +61,10 @@ spec_gates <- function(name) unlist(tensor_spec()$cells[[name]]$gates)
 # (blocks()): the files of the package are read in alphabetical order, gru.R after this one.
 CELLS <- list(
   lstm = list(name = "lstm", params = c("W", "U", "b"), states = c("h", "c"), options = character(0),
-              blocks = function() list(step_forward = lstm_step_forward, local_grads = lstm_local_grads,
-                                       step_backward = lstm_step_backward, param_grads = lstm_param_grads),
+              blocks = function() {
+                list(step_forward = lstm_step_forward, local_grads = lstm_local_grads,
+                     step_backward = lstm_step_backward, param_grads = lstm_param_grads)
+              },
               forward = function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL, step_forward = lstm_step_forward) {
                 lstm_forward(x, W, U, b, h0, c0, mask, step_forward)
               },
@@ -71,8 +73,10 @@ CELLS <- list(
                 lstm_backward(dh_head, cache, step_backward, local_grads, param_grads)
               }),
   gru = list(name = "gru", params = c("W", "U", "b", "b_hn"), states = "h", options = "reset_after",
-             blocks = function() list(step_forward = gru_step_forward, local_grads = gru_local_grads,
-                                      step_backward = gru_step_backward, param_grads = gru_param_grads),
+             blocks = function() {
+               list(step_forward = gru_step_forward, local_grads = gru_local_grads,
+                    step_backward = gru_step_backward, param_grads = gru_param_grads)
+             },
              forward = function(x, W, U, b, b_hn, h0 = NULL, mask = NULL, reset_after = TRUE,
                                 step_forward = gru_step_forward) {
                gru_forward(x, W, U, b, b_hn, h0, mask, reset_after, step_forward)
@@ -82,8 +86,10 @@ CELLS <- list(
                gru_backward(dh_head, cache, step_backward, local_grads, param_grads)
              }),
   rnn = list(name = "rnn", params = c("W", "U", "b"), states = "h", options = character(0),
-             blocks = function() list(step_forward = rnn_step_forward, local_grads = rnn_local_grads,
-                                      step_backward = rnn_step_backward, param_grads = rnn_param_grads),
+             blocks = function() {
+               list(step_forward = rnn_step_forward, local_grads = rnn_local_grads,
+                    step_backward = rnn_step_backward, param_grads = rnn_param_grads)
+             },
              forward = function(x, W, U, b, h0 = NULL, mask = NULL, step_forward = rnn_step_forward) {
                rnn_forward(x, W, U, b, h0, mask, step_forward)
              },

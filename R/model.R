@@ -51,7 +51,8 @@ ops_for <- function(ops, config) {
 #' Uniform in `[-s, s]` with `s = 1/sqrt(H)` (PyTorch's `nn.LSTM`, `nn.GRU`,
 #' `nn.RNN` default); `E` standard normal. The layer's parameters are the
 #' cell's (`config$cell`, "lstm" when absent): `W, U, b` with one column block
-#' per gate (4 for the LSTM, 3 for the GRU, 1 for the RNN), and the GRU's `b_hn`. Uses R's generator: the numbers differ from Python's
+#' per gate (4 for the LSTM, 3 for the GRU, 1 for the RNN), and the GRU's
+#' `b_hn`. Uses R's generator: the numbers differ from Python's
 #' `init_params()` for the same seed (fixtures carry their parameters). The
 #' global random state is left as it was.
 #'
