@@ -5,7 +5,7 @@ hypothesis recomputes the diverging tensor from the fixture's correct values
 (:class:`conformance.upstream.Upstream`) as the bug would make it. A hypothesis is
 **confirmed** when its prediction reproduces the implementation's actual values:
 
-    max |predicted - actual| <= atol + RTOL * max |actual|       (it reproduces them)
+    max |predicted - actual| <= atol + RTOL * max(|actual|, |expected|)   (it reproduces them)
     max |predicted - actual| <= EXPLAINED * max |expected - actual|   (it explains the error)
 
 Confirmed hypotheses are reported under the catalogue's name when catalogue.json
@@ -123,7 +123,8 @@ def _confirmed(h: Hypothesis, u: Upstream, entry: Entry, e: np.ndarray, a: np.nd
         res = float(np.max(np.abs(p - a)))
         top = float(np.max(np.abs(a)))
         err = float(np.max(np.abs(e - a)))
-    if not np.isfinite(res) or res > atol + RTOL * top or res > EXPLAINED * err:
+        scale = max(top, float(np.max(np.abs(e))))  # an all-zero result: the fixture's rounding is relative to e
+    if not np.isfinite(res) or res > atol + RTOL * scale or res > EXPLAINED * err:
         return None
     return res / top if top else 0.0
 
