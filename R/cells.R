@@ -27,8 +27,12 @@
 #' @param ... passed on to the layer forward (`c0` for the LSTM).
 #' @param dh_head array `c(T, B, H)`.
 #' @param cache the cache of `layer_forward()`.
-#' @return `get_cell()`: the registry entry, list(`name, gates, params, states,
-#'   forward, backward`). `init_cell_params()`: list of parameters.
+#' @return `get_cell()`: the registry entry, list(`name`, `gates`, `params`,
+#'   `states` (the carried states; their initial values are the inputs `h0`,
+#'   `c0`), `options` (the config fields its layer takes: the GRU's
+#'   `reset_after`), `blocks` (the four blocks [reference_ops()] swaps:
+#'   `step_forward, local_grads, step_backward, param_grads`), `forward`,
+#'   `backward` (the layer, with the blocks as arguments)). `init_cell_params()`: list of parameters.
 #'   `layer_forward()`, `layer_backward()`: as the cell's layer functions.
 #' @examples
 #' set.seed(1)
@@ -45,24 +49,58 @@ get_cell <- function(name) {
   }
   cell <- CELLS[[name]]
   cell$gates <- spec_gates(name) # read when asked: the package's files are not there at build time
+  cell$blocks <- cell$blocks()
   cell
 }
 
 spec_gates <- function(name) unlist(tensor_spec()$cells[[name]]$gates)
 
+# Each entry: its parameters, carried states (initial states h0, c0 in the inputs), the config
+# options its layer takes, the four blocks a run can swap (reference_ops()), and the layer's
+# forward and backward with the blocks as arguments. The blocks are looked up when asked
+# (blocks()): the files of the package are read in alphabetical order, gru.R after this one.
 CELLS <- list(
-  lstm = list(name = "lstm", params = c("W", "U", "b"), states = c("h", "c"),
-              forward = function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL) lstm_forward(x, W, U, b, h0, c0, mask),
-              backward = function(dh_head, cache) lstm_backward(dh_head, cache)),
-  gru = list(name = "gru", params = c("W", "U", "b", "b_hn"), states = "h",
-             forward = function(x, W, U, b, b_hn, h0 = NULL, mask = NULL, reset_after = TRUE) {
-               gru_forward(x, W, U, b, b_hn, h0, mask, reset_after)
+  lstm = list(name = "lstm", params = c("W", "U", "b"), states = c("h", "c"), options = character(0),
+              blocks = function() {
+                list(step_forward = lstm_step_forward, local_grads = lstm_local_grads,
+                     step_backward = lstm_step_backward, param_grads = lstm_param_grads)
+              },
+              forward = function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL, step_forward = lstm_step_forward) {
+                lstm_forward(x, W, U, b, h0, c0, mask, step_forward)
+              },
+              backward = function(dh_head, cache, step_backward = lstm_step_backward, local_grads = lstm_local_grads,
+                                  param_grads = lstm_param_grads) {
+                lstm_backward(dh_head, cache, step_backward, local_grads, param_grads)
+              }),
+  gru = list(name = "gru", params = c("W", "U", "b", "b_hn"), states = "h", options = "reset_after",
+             blocks = function() {
+               list(step_forward = gru_step_forward, local_grads = gru_local_grads,
+                    step_backward = gru_step_backward, param_grads = gru_param_grads)
              },
-             backward = function(dh_head, cache) gru_backward(dh_head, cache)),
-  rnn = list(name = "rnn", params = c("W", "U", "b"), states = "h",
-             forward = function(x, W, U, b, h0 = NULL, mask = NULL) rnn_forward(x, W, U, b, h0, mask),
-             backward = function(dh_head, cache) rnn_backward(dh_head, cache))
+             forward = function(x, W, U, b, b_hn, h0 = NULL, mask = NULL, reset_after = TRUE,
+                                step_forward = gru_step_forward) {
+               gru_forward(x, W, U, b, b_hn, h0, mask, reset_after, step_forward)
+             },
+             backward = function(dh_head, cache, step_backward = gru_step_backward, local_grads = gru_local_grads,
+                                 param_grads = gru_param_grads) {
+               gru_backward(dh_head, cache, step_backward, local_grads, param_grads)
+             }),
+  rnn = list(name = "rnn", params = c("W", "U", "b"), states = "h", options = character(0),
+             blocks = function() {
+               list(step_forward = rnn_step_forward, local_grads = rnn_local_grads,
+                    step_backward = rnn_step_backward, param_grads = rnn_param_grads)
+             },
+             forward = function(x, W, U, b, h0 = NULL, mask = NULL, step_forward = rnn_step_forward) {
+               rnn_forward(x, W, U, b, h0, mask, step_forward)
+             },
+             backward = function(dh_head, cache, step_backward = rnn_step_backward, local_grads = rnn_local_grads,
+                                 param_grads = rnn_param_grads) {
+               rnn_backward(dh_head, cache, step_backward, local_grads, param_grads)
+             })
 )
+
+# The cell of a config (or a case's config): config$cell, "lstm" when absent.
+cell_of <- function(config) if (is.null(config$cell)) DEFAULT_CELL else config$cell
 
 #' @rdname cells
 #' @export
@@ -81,7 +119,7 @@ init_cell_params <- function(name, D, H, keep_bias = 1) {
 #' @export
 layer_forward <- function(name, x, params, h0 = NULL, mask = NULL, ...) {
   cell <- get_cell(name)
-  extra <- setdiff(names(params), c(cell$params, "reset_after"))
+  extra <- setdiff(names(params), c(cell$params, cell$options))
   if (length(extra)) {
     stop(sprintf("params: %s are not parameters of the %s cell (%s)", paste(extra, collapse = ", "), name,
                  paste(cell$params, collapse = ", ")), call. = FALSE)

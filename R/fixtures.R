@@ -30,7 +30,7 @@ REGENERATE_HINT <- "regenerate with `lstmparity fixtures` (or `make fixtures`)"
 #'
 #' @param path path of a `.json` case file (also used in messages by `parse_case()`).
 #' @param raw the decoded JSON (nested lists).
-#' @param config list(`T, B, D, H, V, K, head`).
+#' @param config list(`T, B, D, H, V, K, head`, `cell`?, `reset_after`?).
 #' @param folder a folder holding case files.
 #' @return `read_case()`, `parse_case()`: list(`format_version`, `name`,
 #'   `description`, `config`, `tolerance`, `params`, `inputs`, `optimizer`?, `clip`?,
@@ -76,8 +76,13 @@ parse_case <- function(raw, path = "<case>") {
   validate_case(raw, path)
   config <- raw$config
   for (f in c("T", "B", "D", "H", "V", "K")) if (!is.null(config[[f]])) config[[f]] <- as.integer(config[[f]])
-  config <- config[c("T", "B", "D", "H", "V", "K", "head")]
-  names(config) <- c("T", "B", "D", "H", "V", "K", "head")
+  fields <- c("T", "B", "D", "H", "V", "K", "head", intersect(c("cell", "reset_after"), names(config)))
+  config <- config[fields]
+  names(config) <- fields
+  if (!is.null(config$reset_after) && !identical(config$cell, "gru")) {
+    input_error(path, "config.reset_after", sprintf("expected only with config.cell 'gru', got cell '%s'",
+                                                    cell_of(config)))
+  }
   if ((config$head == "none") != is.null(config$K)) {
     input_error(path, "config.K", "expected null exactly when config.head is 'none'")
   }

@@ -4,7 +4,7 @@
 #' Finite-difference gradients
 #'
 #' Central differences with one Richardson extrapolation step, for every
-#' element of every parameter and of `h0`, `c0`:
+#' element of every parameter and of the initial states (`h0`; `c0` for the LSTM):
 #' \preformatted{
 #' D(e)   = (L(p + e) - L(p - e)) / (2 e)          for every element p
 #' dL/dp ~= (4 D(eps/2) - D(eps)) / 3               (Richardson: error O(eps^4))
@@ -17,7 +17,7 @@
 #' @param a,n two arrays of the same shape (analytic, numerical).
 #' @param tiny the smallest denominator.
 #' @return `numerical_grads()`: named list `dE`, `dW`, ... (as `params`) and
-#'   `dh0`, `dc0` (`c(B, H)`). `rel_error()`: a number.
+#'   `dh0` (and `dc0` for the LSTM) (`c(B, H)`). `rel_error()`: a number.
 #' @examples
 #' config <- list(T = 3, B = 2, D = 2, H = 2, V = NULL, K = 2, head = "many_to_one_softmax")
 #' params <- init_params(config, seed = 1)
@@ -32,8 +32,8 @@ NULL
 #' @export
 numerical_grads <- function(params, config, inputs, eps = 1e-4) {
   B <- config$B; H <- config$H
-  if (is.null(inputs$h0)) inputs$h0 <- matrix(0, B, H)
-  if (is.null(inputs$c0)) inputs$c0 <- matrix(0, B, H)
+  states <- paste0(get_cell(cell_of(config))$states, "0") # h0 (, c0)
+  for (s in states) if (is.null(inputs[[s]])) inputs[[s]] <- matrix(0, B, H)
   loss <- function(params, inputs) model_forward(params, config, inputs)$trace$loss
   central <- function(loss_of, holder, name, k, e) {
     plus <- minus <- holder
@@ -42,7 +42,7 @@ numerical_grads <- function(params, config, inputs, eps = 1e-4) {
     (loss_of(plus) - loss_of(minus)) / (2 * e)
   }
   targets <- c(lapply(names(params), function(n) list("params", n, paste0("d", n))),
-               list(list("inputs", "h0", "dh0"), list("inputs", "c0", "dc0")))
+               lapply(states, function(s) list("inputs", s, paste0("d", s))))
   out <- list()
   for (tg in targets) {
     holder <- if (tg[[1]] == "params") params else inputs

@@ -151,7 +151,7 @@ gru_forward <- function(x, W, U, b, b_hn, h0 = NULL, mask = NULL, reset_after = 
 #' @param cache the `cache` of [gru_forward()].
 #' @param step_backward,local_grads,param_grads the blocks (defaults: the
 #'   `gru_` functions above); a mutant swaps one.
-#' @return `gru_backward()`: list(`trace`: list(`dh, dr, dz, dn, dx` (lists of
+#' @return `gru_backward()`: list(`trace`: list(`dh, dn, dz, dr, dx` (lists of
 #'   T matrices), `dh0`); `grads`: list(`dW, dU, db, db_hn`)).
 #' @export
 gru_backward <- function(dh_head, cache, step_backward = gru_step_backward, local_grads = gru_local_grads,
@@ -159,7 +159,7 @@ gru_backward <- function(dh_head, cache, step_backward = gru_step_backward, loca
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
   ra <- cache$reset_after
   trace <- list(dh = vector("list", T))
-  trace[c("dr", "dz", "dn")] <- trace["dh"]
+  trace[c("dn", "dz", "dr")] <- trace["dh"] # in trace order
   dz_x <- dhn <- hr <- vector("list", T)
   dh_head <- unstack_steps(dh_head)
   dh_next <- matrix(0, B, H)

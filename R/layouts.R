@@ -83,6 +83,7 @@ params_to_layout <- function(params, layout = "lstmparity", gate_order = "ifgo")
   order <- check_gate_order(gate_order)
   rest <- params[setdiff(names(params), c("W", "U", "b"))]
   if (is.null(params$W)) return(rest)
+  if (layout == "lstmparity" && identical(order, GATES)) return(params) # as it is (any cell's W, U, b, b_hn)
   W <- layout_blocks(params$W, order)
   U <- layout_blocks(params$U, order)
   b <- layout_blocks(params$b, order)

@@ -9,10 +9,13 @@
 #' one optimiser step).
 #'
 #' @param case a parsed case, as returned by [read_case()].
-#' @param ops the building blocks, see [reference_ops()].
-#' @return list(`forward` = list(`x`?, `i, f, g, o, c, h`, `logits`?, `loss`),
-#'   `backward` = list(`dlogits`?, `dh, do, dc, di, df, dg, dx, dh0, dc0`),
-#'   `grads` = list(`dWy`?, `dby`?, `dW, dU, db`, `dE`?),
+#' @param ops the building blocks, see [reference_ops()]; `NULL`: the
+#'   reference blocks of the case's cell (`case$config$cell`, "lstm" when absent).
+#' @return list(`forward` = list(`x`?, the layer's tensors (LSTM `i, f, g, o, c, h`;
+#'   GRU `r, z, n, h`; RNN `g, h`), `logits`?, `loss`),
+#'   `backward` = list(`dlogits`?, LSTM `dh, do, dc, di, df, dg, dx, dh0, dc0`;
+#'   GRU `dh, dn, dz, dr, dx, dh0`; RNN `dh, dg, dx, dh0`),
+#'   `grads` = list(`dWy`?, `dby`?, `dW, dU, db`, `db_hn`?, `dE`?),
 #'   `optimizer_steps` = list of list(`loss`, `params`) (only with an optimizer)):
 #'   the names, order and shapes of the case's `expected` (per-step tensors
 #'   `c(T, B, .)`, `dh0, dc0` `c(B, H)`).
@@ -30,10 +33,11 @@
 #' max(abs(result$forward$h - case$expected$forward$h))
 #' }
 #' @export
-run_case <- function(case, ops = reference_ops()) {
+run_case <- function(case, ops = NULL) {
   params <- ordered(case$params)
   config <- case$config
   inputs <- case$inputs
+  ops <- ops_for(ops, config)
   fwd <- model_forward(params, config, inputs, ops)
   bwd <- model_backward(fwd$cache, ops)
   out <- list(forward = stack_lists(fwd$trace), backward = stack_lists(bwd$trace), grads = bwd$grads)

@@ -115,11 +115,12 @@ load_model <- function(path) {
        meta = obj$meta)
 }
 
+# The size/head part of a config, and its cell when it names one (an LSTM's file does not).
 model_config <- function(config) {
   keys <- c("D", "H", "V", "K", "head")
   out <- lapply(keys, function(k) config[[k]])
   names(out) <- keys
-  out
+  c(out, config[intersect(c("cell", "reset_after"), names(config))])
 }
 
 #' Save and load a training checkpoint

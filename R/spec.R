@@ -1,8 +1,8 @@
 # The tensor spec (spec/tensors.json): names, shapes, presence and trace order of every tensor, as data.
 # Mirrors python/lstmparity/core/spec.py: spec_rows() ~ rows(), spec_applies() ~ applies(),
 # spec_dims() ~ dims(), spec_shapes() ~ shapes(), spec_required() ~ required(),
-# param_order(), trace_blocks(), per_step_names(). The package ships the spec as
-# inst/spec/tensors.json (a copy of spec/tensors.json written by `make generate`).
+# param_order(), trace_blocks(), per_step_names() (the last two for one cell or every cell).
+# The package ships the spec as inst/spec/tensors.json (a copy of spec/tensors.json written by `make generate`).
 
 # Set by lstmparity_source() to the checkout's inst/ folder when the R files are
 # sourced instead of installed; NULL in the installed package (system.file() then).
@@ -38,6 +38,9 @@ inst_json <- function(rel) {
 #' names: per-step blocks run t = 1..T forward, T..1 backward; the optimizer
 #' block once per update.
 #'
+#' @param cell `NULL`: the order of every cell's tensors together (a case holds
+#'   those of its own cell: the order of any one cell is the same with the others
+#'   left out); `"lstm"`, `"gru"` or `"rnn"`: only that cell's tensors.
 #' @return `tensor_spec()`: the decoded JSON (nested lists). `trace_blocks()`: a
 #'   list of list(`phase`, `per_step`, `names`).
 #' @examples
@@ -45,6 +48,7 @@ inst_json <- function(rel) {
 #' do <- Filter(function(r) r$name == "do", rows)[[1]]
 #' do$meaning
 #' vapply(trace_blocks(), function(b) b$phase, "")
+#' trace_blocks("gru")[[1]]$names                # x, r, z, n, h
 #' @export
 tensor_spec <- function() inst_json("spec/tensors.json")
 
@@ -95,13 +99,13 @@ spec_int_fields <- function() {
   unique(unlist(lapply(Filter(function(r) r$dtype == "int", spec_rows()), function(r) paste0(r$phase, ".", r$name))))
 }
 
-# The parameters in canonical order (E, W, U, b, Wy, by).
+# The parameters in canonical order (E, W, U, b, b_hn, Wy, by).
 param_order <- function() unique(vapply(spec_rows("params"), function(r) r$name, ""))
 
 #' @rdname tensor_spec
 #' @export
-trace_blocks <- function() {
-  rows <- Filter(function(r) !is.null(r$trace), spec_rows())
+trace_blocks <- function(cell = NULL) {
+  rows <- Filter(function(r) !is.null(r$trace) && (is.null(cell) || r$cell %in% c("any", cell)), spec_rows())
   rows <- rows[order(vapply(rows, function(r) r$trace, numeric(1)))]
   blocks <- list()
   for (r in rows) {
@@ -115,7 +119,7 @@ trace_blocks <- function() {
   blocks
 }
 
-# Names of the per-step tensors of a phase, in trace order.
-per_step_names <- function(phase) {
-  unlist(lapply(Filter(function(b) b$phase == phase && b$per_step, trace_blocks()), function(b) b$names))
+# Names of the per-step tensors of a phase, in trace order (of every cell, or of one).
+per_step_names <- function(phase, cell = NULL) {
+  unlist(lapply(Filter(function(b) b$phase == phase && b$per_step, trace_blocks(cell)), function(b) b$names))
 }

@@ -168,10 +168,13 @@ check_options <- function(opts) {
 #' @rdname validate
 #' @export
 check_resume <- function(path, ck_config, ck_options, config, options) {
-  for (key in c("D", "H", "V", "K", "head")) {
-    if (!same_value(ck_config[[key]], config[[key]])) {
+  defaults <- list(cell = "lstm", reset_after = TRUE) # what a config that does not name them runs
+  for (key in c("D", "H", "V", "K", "head", "cell", "reset_after")) {
+    ck <- if (is.null(ck_config[[key]])) defaults[[key]] else ck_config[[key]]
+    now <- if (is.null(config[[key]])) defaults[[key]] else config[[key]]
+    if (!same_value(ck, now)) {
       data_error(sprintf("%s: config.%s: the checkpoint has %s, this run %s (a checkpoint of another task or model)",
-                         path, key, show_value(ck_config[[key]]), show_value(config[[key]])))
+                         path, key, show_value(ck), show_value(now)))
     }
   }
   for (key in sort(union(names(ck_options), names(options)))) {

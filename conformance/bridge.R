@@ -87,7 +87,7 @@ conform_traceback <- function(calls) {
 }
 
 # What an adapter gets: the case without its answers; for a layer-only adapter
-# only x, dh_head (from layer_inputs), h0, c0, mask and W, U, b; the weights in
+# only x, dh_head (from layer_inputs), h0, c0, mask and W, U, b (b_hn); the weights in
 # the adapter's declared layout.
 conform_adapter_case <- function(impl, case, layer_only, layout, gate_order) {
   if (layer_only) {
@@ -98,7 +98,7 @@ conform_adapter_case <- function(impl, case, layer_only, layout, gate_order) {
     }
     inputs <- c(list(x = li$x, dh_head = li$dh_head), case$inputs[intersect(c("h0", "c0", "mask"), names(case$inputs))])
     case <- list(name = case$name, config = case$config, tolerance = case$tolerance,
-                 params = case$params[c("W", "U", "b")], inputs = inputs)
+                 params = case$params[intersect(c("W", "U", "b", "b_hn"), names(case$params))], inputs = inputs)
   }
   case <- case[setdiff(names(case), c("expected", "layer_inputs"))]
   case$params <- impl$params_to_layout(case$params, layout, gate_order)

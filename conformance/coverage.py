@@ -1,4 +1,4 @@
-"""How far the diagnosis reaches: every catalogued mutant on every fixture, not only its own.
+"""How far the diagnosis reaches: every catalogued mutant on every fixture of its cell, not only its own.
 
 ``python -m lstmparity.conformance.coverage [--impl python] [--impl r]`` runs each mutant on
 each fixture and counts, per language, the pairs where the bug shows (diverges)
@@ -32,10 +32,11 @@ def coverage(langs: list[str], fixtures_dir: Path) -> dict[str, Counter]:
         rsession = RSession().start()
     fixtures = [load_fixture(p) for p in sorted(fixtures_dir.glob("*.json"))]
     counts = {lang: Counter() for lang in langs}
-    for name in catalogue():
+    for name, m in catalogue().items():
+        mine = [fx for fx in fixtures if fx.case is None or (fx.case["config"].get("cell") or "lstm") == m.cell]
         for impl in make_impls(langs, mutant=name, rsession=rsession):
             lang = impl.name.split("+")[0]
-            for fx in fixtures:
+            for fx in mine:
                 o = run_one(impl, fx, 60)
                 if o.status != "diverge":
                     counts[lang][o.status] += 1
@@ -56,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = coverage(args.impl or ["python", "r"], Path(args.fixtures))
     for lang, c in counts.items():
         shown = c["right name"] + c["wrong name"] + c["unexplained"]
-        print(f"{lang}: {len(catalogue())} mutants x fixtures: the bug shows on {shown} pairs; named right "
+        print(f"{lang}: {len(catalogue())} mutants x the fixtures of their cell: the bug shows on {shown} pairs; "
+              f"named right "
               f"{c['right name']}, named wrong {c['wrong name']}, unexplained {c['unexplained']}; "
               f"invisible (agree) {c['agree']}, cannot run (error) {c['error']}")
     return 1 if any(c["wrong name"] for c in counts.values()) else 0

@@ -5,17 +5,21 @@ R: a list ``lstmparity_declares <- list(...)`` in the adapter file. Every key is
 
 * ``supports`` — the features of :func:`lstmparity.suite.features.case_features` it can run:
   ``embedding``, ``mask``, ``initial_state``, ``head:<name>`` (or ``head:*``),
-  ``optimizer:<name>`` (or ``optimizer:*``), ``clip``. Default: everything.
+  ``optimizer:<name>`` (or ``optimizer:*``), ``clip``, and the cells ``cell:lstm``,
+  ``cell:gru``, ``cell:rnn`` (or ``cell:*``). Default: everything, of the LSTM: an adapter
+  that names no cell is an LSTM (``cell:lstm``), and is skipped on the GRU's and the RNN's
+  cases ("needs cell:gru").
 * ``layer_only`` — ``True``: the adapter gets ``inputs.x`` and ``inputs.dh_head``
   (the case's ``layer_inputs``) and W, U, b, and returns the layer's tensors;
   head, embedding and optimizer are not applicable. Default ``False``.
 * ``layout`` — one of :data:`lstmparity.core.layouts.LAYOUTS`. Default ``lstmparity``.
 * ``gate_order`` — a permutation of ``ifgo`` (``c`` may stand for ``g``). Default ``ifgo``.
+  (Layouts and gate orders are the LSTM's: an adapter of another cell keeps the defaults.)
 * ``gate_grads`` — ``pre`` (di = dL/dz_i, ours) or ``post`` (di = dL/di). Default ``pre``.
 * ``step_base`` — 0 or 1: the first ``t`` given to ``record()``. Default 0 in Python, 1 in R.
 
 A case that needs a feature the adapter does not support is **skipped** ("needs
-mask"), not run. With ``layer_only``, ``mask`` and ``initial_state`` are the
+mask"), not run. With ``layer_only``, the cell, ``mask`` and ``initial_state`` are the
 only features that still matter.
 """
 
@@ -27,24 +31,36 @@ from typing import Any
 import numpy as np
 from lstmparity.core import layouts
 from lstmparity.core.heads import HEADS
+from lstmparity.core.spec import DEFAULT_CELL, spec
 from lstmparity.core.trace import BACKWARD_STEP, FORWARD_STEP
 from lstmparity.suite.features import case_features
 
 from .errors import AdapterError, BadInput
 
 KEYS = ("supports", "layer_only", "layout", "gate_order", "gate_grads", "step_base")
-FEATURES = ("embedding", "mask", "initial_state", "clip", "head:*", "optimizer:*",
-            *(f"head:{h}" for h in HEADS), "optimizer:sgd", "optimizer:adam")
+CELL_FEATURES = tuple(f"cell:{c}" for c in spec()["cells"])  # cell:lstm, cell:gru, cell:rnn
+FEATURES = ("embedding", "mask", "initial_state", "clip", "head:*", "optimizer:*", "cell:*",
+            *(f"head:{h}" for h in HEADS), "optimizer:sgd", "optimizer:adam", *CELL_FEATURES)
 LAYER_FEATURES = ("mask", "initial_state")
-LAYER_FORWARD = ("i", "f", "g", "o", "c", "h")
+LAYER_FORWARD = tuple(n for n in FORWARD_STEP if n != "x")  # every cell's: i, f, g, o, c, r, z, n, h
 LAYER_BACKWARD = (*BACKWARD_STEP, "dh0", "dc0")
-LAYER_GRADS = ("dW", "dU", "db")
+LAYER_GRADS = ("dW", "dU", "db", "db_hn")
+LAYER_PARAMS = ("W", "U", "b", "b_hn")
+
+
+# What the built-in references (python, r) declare: every feature, every cell.
+REFERENCE_SUPPORTS = ["embedding", "mask", "initial_state", "clip", "head:*", "optimizer:*", "cell:*"]
 
 
 def default_declares(lang: str = "python") -> dict[str, Any]:
-    """The declaration of an adapter that declares nothing: supports everything, our layout."""
+    """The declaration of an adapter that declares nothing: supports everything of the LSTM, our layout."""
     return {"supports": None, "layer_only": False, "layout": "lstmparity", "gate_order": "ifgo",
             "gate_grads": "pre", "step_base": 1 if lang == "r" else 0}
+
+
+def reference_declares(lang: str = "python") -> dict[str, Any]:
+    """The declaration of the built-in references: every feature of every cell, our layout."""
+    return {**default_declares(lang), "supports": list(REFERENCE_SUPPORTS)}
 
 
 def suggest(word: str, valid: tuple[str, ...] | list[str]) -> str:
@@ -75,7 +91,20 @@ def validate_declares(raw: Any, lang: str, spec: str) -> dict[str, Any]:
         if key not in KEYS:
             raise BadInput(f'{where}: unknown key "{key}"{suggest(key, KEYS)}')
         out[key] = _declared(where, key, value)
+    others = [c for c in declared_cells(out) if c not in (f"cell:{DEFAULT_CELL}",)]
+    if others and (out["layout"], out["gate_order"]) != ("lstmparity", "ifgo"):
+        raise BadInput(f"{where}: layout {out['layout']}, gate_order {out['gate_order']}: layouts and gate orders "
+                       f"are the LSTM's; an adapter that runs {', '.join(others)} takes lstmparity's layout "
+                       "(W (D, GH), U (H, GH), b (GH), column blocks in the cell's gate order)")
     return out
+
+
+def declared_cells(declares: dict) -> list[str]:
+    """The cells an adapter runs: those it names in ``supports`` (``cell:*``: every cell), else the LSTM."""
+    named = [f for f in declares["supports"] or [] if f.startswith("cell:")]
+    if "cell:*" in named:
+        return list(CELL_FEATURES)
+    return named or [f"cell:{DEFAULT_CELL}"]
 
 
 def _declared(where: str, key: str, value: Any) -> Any:
@@ -109,26 +138,31 @@ def _declared(where: str, key: str, value: Any) -> Any:
 
 
 def needs(case: dict, declares: dict) -> list[str]:
-    """The features ``case`` needs that the adapter does not support (empty: it can run)."""
+    """The features ``case`` needs that the adapter does not support (empty: it can run). The cell is
+    always one: an adapter that names no cell runs the LSTM only."""
     supports = declares["supports"]
     features = case_features(case)
     if declares["layer_only"]:
-        features = [f for f in features if f in LAYER_FEATURES]
+        features = [f for f in features if f in LAYER_FEATURES or f.startswith("cell:")]
+    cells = declared_cells(declares)
+    missing = [f for f in features if f.startswith("cell:") and f not in cells]
     if supports is None:
-        return []
+        return missing
     ok = set(supports)
-    return [f for f in features if f not in ok and f"{f.split(':')[0]}:*" not in ok]
+    return missing + [f for f in features if not f.startswith("cell:") and f not in ok
+                      and f"{f.split(':')[0]}:*" not in ok]
 
 
 def layer_case(case: dict) -> dict:
-    """What a layer-only adapter gets: x, dh_head (T, B, H), h0/c0/mask if present, and W, U, b."""
+    """What a layer-only adapter gets: x, dh_head (T, B, H), h0/c0/mask if present, and W, U, b (and the GRU's
+    b_hn)."""
     li = case.get("layer_inputs")
     if li is None:
         raise AdapterError("the fixture has no layer_inputs (x and dh_head for a layer-only adapter); "
                            "regenerate the fixtures with `lstmparity fixtures`")
     inputs = {"x": li["x"], "dh_head": li["dh_head"]}
     inputs.update({k: case["inputs"][k] for k in ("h0", "c0", "mask") if k in case["inputs"]})
-    params = {k: case["params"][k] for k in ("W", "U", "b")}
+    params = {k: case["params"][k] for k in LAYER_PARAMS if k in case["params"]}
     return {"name": case.get("name"), "config": case["config"], "tolerance": case.get("tolerance"),
             "params": params, "inputs": inputs}
 

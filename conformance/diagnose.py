@@ -5,7 +5,7 @@ hypothesis recomputes the diverging tensor from the fixture's correct values
 (:class:`conformance.upstream.Upstream`) as the bug would make it. A hypothesis is
 **confirmed** when its prediction reproduces the implementation's actual values:
 
-    max |predicted - actual| <= atol + RTOL * max |actual|       (it reproduces them)
+    max |predicted - actual| <= atol + RTOL * max(|actual|, |expected|)   (it reproduces them)
     max |predicted - actual| <= EXPLAINED * max |expected - actual|   (it explains the error)
 
 Confirmed hypotheses are reported under the catalogue's name when catalogue.json
@@ -26,9 +26,9 @@ import numpy as np
 from lstmparity.core.trace import BACKWARD_STEP, FORWARD_STEP, Entry, lookup
 
 from .compare import Check, Comparison, fetch_actual
-from .equations import RIGHT, carry, evaluate
+from .equations import carry, evaluate, right_for
 from .generic import generic_hypotheses
-from .grammar import ACTS, GATE_ACT, Hypothesis, equation_hypotheses, gate_hypotheses, grads_hypotheses
+from .grammar import ACTS, CELL_GATE_ACT, Hypothesis, equation_hypotheses, gate_hypotheses, grads_hypotheses
 from .mutants import CATALOGUE_PATH
 from .special import rerun_hypotheses, special_hypotheses
 from .upstream import Upstream
@@ -81,28 +81,29 @@ class Diagnosis:
         return f"{b.what} [{b.hypothesis}]"
 
 
-def load_diagnosis_table() -> list[dict[str, Any]]:
-    """The catalogue's diagnosis entries: name, hypothesis id patterns, wrong/right equation and fixes."""
+def load_diagnosis_table(cell: str | None = None) -> list[dict[str, Any]]:
+    """The catalogue's diagnosis entries: name, hypothesis id patterns, wrong/right equation and fixes (of one
+    cell's mutants when ``cell`` is given: an id like dg:drop:dtanh_g names another bug in another cell)."""
     rows = json.loads(CATALOGUE_PATH.read_text("utf-8"))["mutants"]
-    return [{"name": r["name"], **r["diagnosis"]} for r in rows if "diagnosis" in r]
+    return [{"name": r["name"], **r["diagnosis"]} for r in rows
+            if "diagnosis" in r and (cell is None or r.get("cell", "lstm") == cell)]
 
 
 def hypotheses_for(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> list[Hypothesis]:
     """Every hypothesis that can be tested at this trace entry, specific ones first."""
     phase, _, name = entry
-    if u.config.get("cell", "lstm") != "lstm":  # the equations are the LSTM's: only the generic edits apply
-        return generic_hypotheses(entry, u, e, a)
     out: list[Hypothesis] = []
     masked = "mask" in u.inputs
     if phase == "forward" and name in FORWARD_STEP:
-        out += gate_hypotheses(name, u.gates) + equation_hypotheses(phase, name, masked)
+        out += gate_hypotheses(name, u.gates, u.cell) + equation_hypotheses(phase, name, masked, u.cell,
+                                                                            u.reset_after)
     elif phase == "backward" and name in BACKWARD_STEP:
-        out += equation_hypotheses(phase, name, masked)
+        out += equation_hypotheses(phase, name, masked, u.cell, u.reset_after)
     elif phase == "grads":
-        out += grads_hypotheses(name)
-    out += special_hypotheses(phase, name) + generic_hypotheses(entry, u, e, a)
+        out += grads_hypotheses(name, u.cell)
+    out += special_hypotheses(phase, name, u.cell) + generic_hypotheses(entry, u, e, a)
     if entry.step is None or phase == "optimizer":  # no step equation reaches it: run every catalogued bug
-        out += rerun_hypotheses(entry)
+        out += rerun_hypotheses(entry, u.cell)
     return out
 
 
@@ -122,7 +123,8 @@ def _confirmed(h: Hypothesis, u: Upstream, entry: Entry, e: np.ndarray, a: np.nd
         res = float(np.max(np.abs(p - a)))
         top = float(np.max(np.abs(a)))
         err = float(np.max(np.abs(e - a)))
-    if not np.isfinite(res) or res > atol + RTOL * top or res > EXPLAINED * err:
+        scale = max(top, float(np.max(np.abs(e))))  # an all-zero result: the fixture's rounding is relative to e
+    if not np.isfinite(res) or res > atol + RTOL * scale or res > EXPLAINED * err:
         return None
     return res / top if top else 0.0
 
@@ -152,7 +154,7 @@ def diagnose_entry(case: dict, result: Any, first: Check, runs: dict | None = No
         diag.untested = "the result holds NaN or inf"
         return diag
     u = Upstream(case, runs)
-    table = load_diagnosis_table()
+    table = load_diagnosis_table(u.cell)
     named: list[tuple[int, Finding]] = []
     for h in hypotheses_for(first.entry, u, e, a):
         diag.tested += 1
@@ -199,7 +201,7 @@ def also_diverging(case: dict, result: Any, comparison: Comparison, runs: dict |
         a = _actual(case, result, c.entry)
         right = Hypothesis("right", "", lambda u_, s, entry=c.entry: _right(u_, entry))
         if _confirmed(right, u, c.entry, e, a, atol) is not None:
-            inputs = [b.entry.name for b in before if b.entry.name in _inputs(c.entry)]
+            inputs = [b.entry.name for b in before if b.entry.name in _inputs(c.entry, u)]
             out.append((c.entry.name, f"follows from {', '.join(inputs) or 'the values before it'} "
                                       "(the right equation reproduces it from them)"))
         else:
@@ -228,24 +230,27 @@ def _with_actual(case: dict, result: Any, checks: list[Check]) -> dict:
     return {**case, "expected": expected}
 
 
-def _inputs(entry: Entry) -> set[str]:
+def _inputs(entry: Entry, u: Upstream) -> set[str]:
     """The tensors of the same step that the right equation of ``entry`` reads."""
     if (entry.phase, entry.name) == ("backward", "dx"):
-        return {"di", "df", "dg", "do"}
-    names = {k for term in RIGHT.get((entry.phase, entry.name), []) for k in term}
+        return {"d" + g for g in u.gates}
+    names = {k for term in right_for(u.cell, u.reset_after).get((entry.phase, entry.name), []) for k in term}
+    names |= {"z"} if "omz" in names else set()  # the GRU's (1 - z)
     return names | {"c"} if entry.phase == "forward" and "tanh_c" in names else names  # h = o * tanh(c)
 
 
 def _right(u: Upstream, entry: Entry) -> np.ndarray | None:
     """The right value of a per-step tensor computed from the values in ``u``."""
     phase, t, name = entry
-    if (phase, name) in RIGHT:
-        terms = RIGHT[(phase, name)]
-        return carry((phase, name), evaluate(terms, u, t), u, t)
+    right = right_for(u.cell, u.reset_after)
+    if (phase, name) in right:
+        return carry((phase, name), evaluate(right[(phase, name)], u, t), u, t)
     if (phase, name) == ("backward", "dx"):
         return u.dz[t] @ u.params["W"].T
-    if phase == "forward" and name in GATE_ACT:
-        return ACTS[GATE_ACT[name]](u.block(u.z[t], name))
+    if phase == "forward" and name in CELL_GATE_ACT[u.cell]:
+        return ACTS[CELL_GATE_ACT[u.cell][name]](u.block(u.z[t], name))
+    if (phase, name) == ("forward", "n") and u.cell == "gru":
+        return np.tanh(u.a_n[t])
     return None
 
 

@@ -14,6 +14,15 @@ The equations are those of python/lstmparity/core/cell.py (m is the mask of the 
     di = dc * g * i (1 - i)      df = dc * c_prev * f (1 - f)      dg = dc * i * (1 - g^2)
     dh = dh_head + dh_next
     c  = f * c_prev + i * g      h = o * tanh(c)        (padded steps carry the state)
+
+and of python/lstmparity/core/gru.py and rnn.py (:func:`right_for` gives a cell's table)::
+
+    GRU  dn = dh * (1 - z) * (1 - n^2) * m        dz = dh * (h_prev - n) * z (1 - z) * m
+         dr = dn * hn * r (1 - r)                 (reset after: hn = h_prev U_n + b_hn)
+         dr = (dn U_n^T) * h_prev * r (1 - r)     (reset before)
+         h  = (1 - z) * n + z * h_prev
+    RNN  dg = dh * (1 - g^2) * m
+    both dh = dh_head + dh_next                   (dh_next: what step t+1 sends back, the cell's own)
 """
 
 from __future__ import annotations
@@ -118,6 +127,97 @@ for _n in ("i", "f", "o"):
 for _n in ("i", "f", "g", "o"):
     NEIGHBOURS[_n] = [(k, f"gate {k} where gate {_n} belongs") for k in ("i", "f", "g", "o") if k != _n]
 
+
+# --- the GRU and the RNN ---------------------------------------------------------------------------
+def _dh_next_gru(without: str) -> Value:
+    """dh_next of the GRU with one term of dh_prev = [dr | dz | dhn] U^T + (m z + 1 - m) dh done wrong:
+    "z": the direct path z * dh missing; "r": dL/dhn = dn where dn * r belongs (reset after)."""
+    def value(u: Upstream, t: int) -> np.ndarray:
+        if t == u.T - 1:
+            return np.zeros((u.B, u.H))
+        return u.gru_dh_prev(t + 1, direct=without != "z", reset_factor=without != "r")
+    return value
+
+
+def _dh_next_rnn(without: str) -> Value:
+    """dh_next of the RNN, dg U^T + (1 - m) dh, done wrong: "T": dg U (U not transposed); "carry": the padded
+    step's (1 - m) dh missing."""
+    def value(u: Upstream, t: int) -> np.ndarray:
+        if t == u.T - 1:
+            return np.zeros((u.B, u.H))
+        k = t + 1
+        U = u.params["U"]
+        dg = u.bwd("dg")[k]
+        carry = 0.0 if without == "carry" else (1.0 - u.m[k]) * u.bwd("dh")[k]
+        return (dg @ U if without == "T" else dg @ U.T) + carry
+    return value
+
+
+FACTORS.update({
+    "r": _same("r", _gate("r")), "z": _same("z", _gate("z")), "n": _same("n", _gate("n")),
+    "dn": _same("dn", lambda u, t: u.bwd("dn")[t]),
+    "h_prev": _same("h_prev", lambda u, t: u.h_prev[t]),
+    "omz": _same("(1 - z)", lambda u, t: 1 - u.fwd("z")[t]),
+    "hp_minus_n": _same("(h_prev - n)", lambda u, t: u.h_prev[t] - u.fwd("n")[t]),
+    "n_minus_hp": _same("(n - h_prev)", lambda u, t: u.fwd("n")[t] - u.h_prev[t]),
+    "hn": Factor("hn", "hn", "hn", lambda u, t: u.hn[t]),
+    "dn_Un": Factor("(dn U_n^T)", "(dn @ U_n.T)", "tcrossprod(dn, U_n)", lambda u, t: u.bwd("dn")[t] @ u.block(
+        u.params["U"], "n").T),
+    "dtanh_n": Factor("(1 - n^2)", "(1 - n**2)", "(1 - n^2)", lambda u, t: 1 - u.fwd("n")[t] ** 2),
+    "dtanh_an": Factor("(1 - a_n^2)", "(1 - a_n**2)", "(1 - a_n^2)", lambda u, t: 1 - u.a_n[t] ** 2),
+    "dsig_n": _same("n * (1 - n)", lambda u, t: u.fwd("n")[t] * (1 - u.fwd("n")[t])),
+    "dtanh_g_lin": _same("(1 - g)", lambda u, t: 1 - u.fwd("g")[t]),
+    "dh_next_noz": _same("dh_next (without the direct path z * dh)", _dh_next_gru("z")),
+    "dh_next_nor": _same("dh_next (dL/dhn = dn, without * r)", _dh_next_gru("r")),
+    "dh_next_Unt": _same("dh_next (dg U, U not transposed)", _dh_next_rnn("T")),
+    "dh_next_nocarry": _same("dh_next (without (1 - m) * dh)", _dh_next_rnn("carry")),
+})
+for _n in ("r", "z"):
+    FACTORS[f"dsig_{_n}"] = _same(f"{_n} * (1 - {_n})", lambda u, t, n=_n: u.fwd(n)[t] * (1 - u.fwd(n)[t]))
+    FACTORS[f"dsig_a{_n}"] = _same(f"a_{_n} * (1 - a_{_n})", lambda u, t, n=_n: _z(n)(u, t) * (1 - _z(n)(u, t)))
+    FACTORS[f"dsig_act_{_n}"] = _same(f"sigmoid({_n}) * (1 - sigmoid({_n}))",
+                                      lambda u, t, n=_n: _sig(u.fwd(n)[t]) * (1 - _sig(u.fwd(n)[t])))
+    FACTORS[f"dtanh_{_n}"] = Factor(f"(1 - {_n}^2)", f"(1 - {_n}**2)", f"(1 - {_n}^2)",
+                                    lambda u, t, n=_n: 1 - u.fwd(n)[t] ** 2)
+
+# A cell's own neighbours (a factor of the same name may be mistaken for other things in another cell).
+CELL_NEIGHBOURS: dict[str, dict[str, list[tuple[str, str]]]] = {
+    "gru": {
+        "omz": [("z", "z where (1 - z) belongs: the update direction of the papers that write "
+                      "h = (1 - z) h_prev + z n, in PyTorch's form")],
+        "dtanh_n": [("dtanh_an", "tanh' taken on the pre-activation a_n instead of on n"),
+                    ("dsig_n", "the sigmoid derivative n (1 - n) on the tanh candidate n")],
+        "hp_minus_n": [("n_minus_hp", "(n - h_prev) where (h_prev - n) belongs: the sign of the other direction")],
+        "hn": [("h_prev", "h_prev where h_prev U_n + b_hn belongs: the reset-before formula in the reset-after form")],
+        "h_prev": [("hn", "h_prev U_n + b_hn where h_prev belongs: the reset-after formula in the reset-before form")],
+        "dh_next": [("dh_next_noz", "the carried gradient missing the direct path z * dh of h = (1 - z) n + z h_prev"),
+                    ("dh_next_nor", "the recurrent product's gradient dL/dhn taken as dn, without the reset gate's "
+                                    "factor r")],
+        **{f"dsig_{n}": [(f"dsig_a{n}", f"the sigmoid derivative s (1 - s) taken on the pre-activation a_{n} "
+                                        f"instead of on {n}"),
+                         (f"dsig_act_{n}", f"sigmoid' applied to {n} = sigmoid(a_{n}), a value that is already an "
+                                           "activation"),
+                         (f"dtanh_{n}", f"tanh's derivative 1 - {n}^2 for the sigmoid's {n} (1 - {n})")]
+           for n in ("r", "z")},
+    },
+    "rnn": {
+        "dtanh_g": [("dtanh_zg", "tanh' taken on the pre-activation a instead of on g = tanh(a)"),
+                    ("dtanh_g_lin", "tanh' written as 1 - g instead of 1 - g^2"),
+                    ("dsig_g", "the sigmoid derivative g (1 - g) on the tanh state g"),
+                    ("dtanh_act_g", "tanh' applied to g, a value that is already an activation")],
+        "dh_next": [("dh_next_Unt", "the recurrent weights not transposed in the backward: dh_prev = dg U"),
+                    ("dh_next_nocarry", "at a padded step the carried state's gradient (1 - m) dh not sent back")],
+    },
+}
+CELL_DROPPED: dict[str, dict[str, str]] = {
+    "gru": {"dtanh_n": "the tanh' factor (1 - n^2) of the candidate n dropped",
+            **{f"dsig_{n}": f"the sigmoid derivative on gate {n} dropped: dL/d{n} where dL/da_{n} belongs"
+               for n in ("r", "z")}},
+    "rnn": {"dtanh_g": "the tanh derivative 1 - g^2 dropped: dL/dh reported as dL/da"},
+}
+# The factors an edit may add to a term ("an extra factor ..."), per cell.
+EXTRAS = {"lstm": ("i", "f", "g", "o", "tanh_c"), "gru": ("r", "z", "n"), "rnn": ()}
+
 # what dropping a factor means, where it has a name of its own
 DROPPED: dict[str, str] = {
     "m": "the mask ignored: padded steps still send gradient",
@@ -130,7 +230,7 @@ for _n in ("i", "f", "o"):
 
 Terms = list[list[str]]
 
-RIGHT: dict[tuple[str, str], Terms] = {
+RIGHT: dict[tuple[str, str], Terms] = {  # the LSTM's
     ("backward", "do"): [["dh", "tanh_c", "dsig_o", "m"]],
     ("backward", "dc"): [["dh", "o", "dtanh_c", "m"], ["m", "dc_next"]],
     ("backward", "di"): [["dc", "g", "dsig_i"]],
@@ -141,6 +241,34 @@ RIGHT: dict[tuple[str, str], Terms] = {
     ("forward", "h"): [["o", "tanh_c"]],
 }
 CARRIED = {("forward", "c"): "c_prev", ("forward", "h"): "h_prev"}  # padded steps carry the state
+
+GRU_RIGHT: dict[tuple[str, str], Terms] = {
+    ("backward", "dn"): [["dh", "omz", "dtanh_n", "m"]],
+    ("backward", "dz"): [["dh", "hp_minus_n", "dsig_z", "m"]],
+    ("backward", "dr"): [["dn", "hn", "dsig_r"]],  # reset after; before: see right_for()
+    ("backward", "dh"): [["dh_head"], ["dh_next"]],
+    ("forward", "h"): [["omz", "n"], ["z", "h_prev"]],
+}
+RNN_RIGHT: dict[tuple[str, str], Terms] = {
+    ("backward", "dg"): [["dh", "dtanh_g", "m"]],
+    ("backward", "dh"): [["dh_head"], ["dh_next"]],
+}
+
+
+def right_for(cell: str, reset_after: bool = True) -> dict[tuple[str, str], Terms]:
+    """The right equations of a cell (the GRU's dr depends on where the reset gate is)."""
+    if cell == "gru":
+        return GRU_RIGHT if reset_after else {**GRU_RIGHT, ("backward", "dr"): [["dn_Un", "h_prev", "dsig_r"]]}
+    return RNN_RIGHT if cell == "rnn" else RIGHT
+
+
+def neighbours(cell: str) -> dict[str, list[tuple[str, str]]]:
+    """What each factor gets mistaken for, in this cell."""
+    return {**NEIGHBOURS, **CELL_NEIGHBOURS.get(cell, {})}
+
+
+def dropped(cell: str) -> dict[str, str]:
+    return {**DROPPED, **CELL_DROPPED.get(cell, {})}
 
 
 def render(terms: Terms, how: str, sep: str = " * ") -> str:

@@ -20,7 +20,8 @@ SCALE_FIX = "the loss and its gradient must use the same reduction (mean vs sum)
 def generic_hypotheses(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) -> list[Hypothesis]:
     """Hypotheses for any tensor: one constant factor, the neighbouring step, gate blocks permuted, float32."""
     name = entry.name
-    ratios = {"B": u.B, "1/B": 1 / u.B, "T": u.T, "1/T": 1 / u.T, "2": 2.0, "1/2": 0.5}  # mean vs sum, doubled
+    ratios = {"B": u.B, "1/B": 1 / u.B, "T": u.T, "1/T": 1 / u.T, "2": 2.0, "1/2": 0.5,  # mean vs sum, doubled
+              "TB": u.T * u.B, "1/TB": 1 / (u.T * u.B)}  # a mean over every step and sequence
     out = [Hypothesis(f"{name}:scale:{label}", f"{name} off by the constant factor {label} (= {r:.6g})",
                       lambda u_, s, r=r: r * e, f"{name} = {label} * (right value)", f"{name} = (right value)",
                       SCALE_FIX, SCALE_FIX)
@@ -31,6 +32,12 @@ def generic_hypotheses(entry: Entry, u: Upstream, e: np.ndarray, a: np.ndarray) 
                               lambda u_, s: k * e,
                               f"{name} = {k:.6g} * (right value)", f"{name} = (right value)", SCALE_FIX, SCALE_FIX,
                               fitted=1))
+    if e.ndim == 2 and e.shape[0] == e.shape[1] > 1 and entry.phase in ("grads", "optimizer"):
+        out.append(Hypothesis(f"{name}:transpose", f"{name} transposed (it is square: no shape error)",
+                              lambda u_, s: e.T, f"{name} = t(right value)", f"{name} = (right value)",
+                              f"{name}: the transpose of what is computed (e.g. h_prev.T @ dz, not dz.T @ h_prev)",
+                              f"{name}: the transpose of what is computed (crossprod(h_prev, dz), not "
+                              "crossprod(dz, h_prev))"))
     if entry.step is not None and entry.phase in ("forward", "backward"):
         whole = np.asarray(lookup(u.expected, Entry(entry.phase, None, name)), dtype=float)
         for d in (-1, 1):

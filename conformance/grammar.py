@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from .equations import DROPPED, FACTORS, NEIGHBOURS, RIGHT, Terms, carry, evaluate, render
+from .equations import EXTRAS, FACTORS, Terms, carry, dropped, evaluate, neighbours, render, right_for
 from .upstream import Upstream
 
 Predict = Callable[[Upstream, Any], "np.ndarray | None"]
@@ -55,16 +55,17 @@ def _eq(name: str, terms: Terms, how: str) -> str:
     return name + op + render(terms, how)
 
 
-def _term_edits(name: str, terms: Terms) -> Iterator[tuple[str, str, Terms]]:
+def _term_edits(name: str, terms: Terms, cell: str = "lstm") -> Iterator[tuple[str, str, Terms]]:
     """(id suffix, words, edited terms) for every one-place edit of a sum of products."""
+    near, drops = neighbours(cell), dropped(cell)
     for j, term in enumerate(terms):
         for k, f in enumerate(term):
             if len(term) > 1:
-                yield f"drop:{f}", DROPPED.get(f, f"the factor {FACTORS[f].math} dropped"), \
+                yield f"drop:{f}", drops.get(f, f"the factor {FACTORS[f].math} dropped"), \
                     terms[:j] + [term[:k] + term[k + 1:]] + terms[j + 1:]
-            for alt, words in NEIGHBOURS.get(f, []):
+            for alt, words in near.get(f, []):
                 yield f"swap:{f}>{alt}", words, terms[:j] + [term[:k] + [alt] + term[k + 1:]] + terms[j + 1:]
-        for extra in ("i", "f", "g", "o", "tanh_c"):
+        for extra in EXTRAS[cell]:
             if extra not in term:
                 yield f"add:{extra}", f"an extra factor {FACTORS[extra].math}", \
                     terms[:j] + [[*term, extra]] + terms[j + 1:]
@@ -79,12 +80,14 @@ def _term_edits(name: str, terms: Terms) -> Iterator[tuple[str, str, Terms]]:
                 terms[:j] + [[term[0]], [term[1]]] + terms[j + 1:]
 
 
-def equation_hypotheses(phase: str, name: str, masked: bool = True) -> list[Hypothesis]:
-    """Every edit of the right equation of a per-step tensor (none for tensors without one).
+def equation_hypotheses(phase: str, name: str, masked: bool = True, cell: str = "lstm",
+                        reset_after: bool = True) -> list[Hypothesis]:
+    """Every edit of the right equation of a per-step tensor (none for tensors without one), in the cell's
+    equations (:func:`conformance.equations.right_for`).
 
     masked: whether the case has a mask; without one the factor m (always 1) is left out.
     """
-    terms = RIGHT.get((phase, name))
+    terms = right_for(cell, reset_after).get((phase, name))
     if terms is None:
         return []
     if not masked:
@@ -92,7 +95,7 @@ def equation_hypotheses(phase: str, name: str, masked: bool = True) -> list[Hypo
     right = _eq(name, terms, "math")
     fix_py, fix_r = _eq(name, terms, "py"), _eq(name, terms, "r")
     out = []
-    for suffix, words, edited in _term_edits(name, terms):
+    for suffix, words, edited in _term_edits(name, terms, cell):
         def predict(u: Upstream, t: Any, edited: Terms = edited) -> np.ndarray:
             return carry((phase, name), evaluate(edited, u, t), u, t)
 
@@ -135,18 +138,21 @@ def _group(factors: list[str]) -> str:
     return text if len(factors) == 1 and (text.startswith("(") or text.isidentifier()) else f"({text})"
 
 
-GATE_ACT = {"i": "sigmoid", "f": "sigmoid", "g": "tanh", "o": "sigmoid"}
+GATE_ACT = {"i": "sigmoid", "f": "sigmoid", "g": "tanh", "o": "sigmoid"}  # the LSTM's
+# The gates whose pre-activation is x_t W + b + h_{t-1} U, per cell (the GRU's n is not one: see n_hypotheses).
+CELL_GATE_ACT = {"lstm": GATE_ACT, "gru": {"r": "sigmoid", "z": "sigmoid"}, "rnn": {"g": "tanh"}}
 ACTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
     "hard_sigmoid": lambda z: np.clip(0.2 * z + 0.5, 0.0, 1.0),
 }
 
 
-def gate_hypotheses(name: str, gates: tuple[str, ...]) -> list[Hypothesis]:
+def gate_hypotheses(name: str, gates: tuple[str, ...], cell: str = "lstm") -> list[Hypothesis]:
     """Edits of a forward gate: z_G = x_t W_G + b_G + h_{t-1} U_G, G = act(z_G)."""
-    if name not in GATE_ACT:
-        return []
-    act = GATE_ACT[name]
+    acts = CELL_GATE_ACT[cell]
+    if name not in acts:
+        return n_hypotheses(name) if cell == "gru" else []
+    act = acts[name]
     k = gates.index(name)
     py_cols, r_cols = f"{k} * H:{k + 1} * H", f"{k} * H + 1:H"
     right = f"{name} = {act}(x_t W_{name} + b_{name} + h_prev U_{name})"
@@ -184,8 +190,36 @@ def gate_hypotheses(name: str, gates: tuple[str, ...]) -> list[Hypothesis]:
     return out
 
 
-def grads_hypotheses(name: str) -> list[Hypothesis]:
+def n_hypotheses(name: str) -> list[Hypothesis]:
+    """The GRU's candidate with the reset gate on the other side of the recurrent product."""
+    if name != "n":
+        return []
+
+    def other(u: Upstream, t: int) -> np.ndarray:
+        r, h, Un, b_hn = u.fwd("r")[t], u.h_prev[t], u.block(u.params["U"], "n"), u.params["b_hn"]
+        rec = (r * h) @ Un + b_hn if u.reset_after else r * (h @ Un + b_hn)
+        return np.tanh(u.block(u.xw[t], "n") + rec)
+
+    after = "n = tanh(x_t W_n + b_n + r * (h_prev U_n + b_hn))"
+    before = "n = tanh(x_t W_n + b_n + (r * h_prev) U_n + b_hn)"
+    fix_after = "n = np.tanh(xw_n + r * (h_prev @ U_n + b_hn))", "n <- tanh(xw_n + r * (h_prev %*% U_n + b_hn))"
+    fix_before = "n = np.tanh(xw_n + (r * h_prev) @ U_n + b_hn)", "n <- tanh(xw_n + (r * h_prev) %*% U_n + b_hn)"
+
+    def hyp(u_after: bool) -> Hypothesis:
+        wrong, right = (before, after) if u_after else (after, before)
+        fix = fix_after if u_after else fix_before
+        where = "before" if u_after else "after"
+        return Hypothesis(f"n:reset:{where}", f"the reset gate applied {where} the recurrent product "
+                          f"({'Cho et al.' if where == 'before' else 'PyTorch'}'s form where the case has the other)",
+                          lambda u, t: other(u, t) if u.reset_after == u_after else None, wrong, right, *fix)
+
+    return [hyp(True), hyp(False)]
+
+
+def grads_hypotheses(name: str, cell: str = "lstm") -> list[Hypothesis]:
     """Edits of a parameter gradient's sum over steps."""
+    if name == "dU" and cell == "gru":
+        return _gru_dU_hypotheses()
     if name != "dU":
         return []
 
@@ -195,3 +229,17 @@ def grads_hypotheses(name: str) -> list[Hypothesis]:
     return [Hypothesis("dU:swap:h_prev>h", "h_t where h_{t-1} belongs in the recurrent weight gradient", from_h_t,
                        "dU = sum_t h_t^T dz_t", "dU = sum_t h_{t-1}^T dz_t",
                        "dU = h_prev.reshape(T * B, H).T @ dz.reshape(T * B, 4 * H)", "dU <- crossprod(h_prev, dz)")]
+
+
+def _gru_dU_hypotheses() -> list[Hypothesis]:
+    """The GRU's dU with its n block summed over h_{t-1} where r * h_{t-1} is U_n's input (reset before)."""
+    def from_h_prev(u: Upstream, step: Any) -> np.ndarray | None:
+        if u.reset_after:
+            return None
+        rz = np.einsum("tbh,tbk->hk", u.h_prev, u.dz[..., : 2 * u.H])
+        return np.concatenate([rz, np.einsum("tbh,tbk->hk", u.h_prev, u.bwd("dn"))], axis=1)
+
+    return [Hypothesis("dU:swap:hr>h_prev", "h_{t-1} where r * h_{t-1} belongs in the gradient of U_n (reset before)",
+                       from_h_prev, "dU_n = sum_t h_{t-1}^T dn_t", "dU_n = sum_t (r_t * h_{t-1})^T dn_t",
+                       "dU[:, 2 * H:] = (r * h_prev).T @ dn   # U_n multiplies r * h_{t-1}",
+                       "dU[, 2 * H + 1:H] <- crossprod(r * h_prev, dn)   # U_n multiplies r * h_{t-1}")]

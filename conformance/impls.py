@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from lstmparity.core.model import REFERENCE_OPS, run_case
+from lstmparity.core.cells import cell_of
+from lstmparity.core.model import reference_ops, run_case
 
-from .declare import default_declares
+from .declare import reference_declares
 from .errors import AdapterError, BadInput
 
 __all__ = ["AdapterError", "BadInput", "Impl", "PythonImpl", "load_py_function", "make_impls"]
@@ -76,8 +77,8 @@ def without_expected(case: dict) -> dict:
 
 
 def reference_ops_for(case: dict) -> Any:
-    """The reference building blocks, whatever the case."""
-    return REFERENCE_OPS
+    """The reference building blocks of the case's cell."""
+    return reference_ops(cell_of(case["config"]))
 
 
 @dataclass
@@ -86,7 +87,7 @@ class PythonImpl:
 
     name: str = "python"
     ops_for: Callable[[dict], Any] = reference_ops_for
-    declares: dict = field(default_factory=default_declares)
+    declares: dict = field(default_factory=reference_declares)
 
     def run(self, path: Path, case: dict, timeout: float) -> Any:
         ops = self.ops_for(case)

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .declare import default_declares, validate_declares
+from .declare import default_declares, reference_declares, validate_declares
 from .errors import AdapterError, BadInput
 
 HERE = Path(__file__).resolve().parent
@@ -145,7 +145,7 @@ class RImpl:
     session: RSession
     mutant: str | None = None
     name: str = ""
-    declares: dict = field(default_factory=lambda: default_declares("r"))
+    declares: dict = field(default_factory=lambda: reference_declares("r"))
     _fn: Any = None
 
     def __post_init__(self) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from lstmparity.suite.fixtures import FixtureError, case_paths, read_case
 
-from .compare import Comparison, compare
+from .compare import Comparison, compare, gate_names
 from .declare import applicable, convention_hint, map_back, needs
 from .errors import AdapterError, BadInput
 from .impls import Impl
@@ -118,7 +118,8 @@ def judge(impl: Impl, fx: Fixture, result: Any, seconds: float) -> Outcome:
     try:
         check_result(result, impl.declares)
         result = map_back(result, impl.declares, fx.case["config"]["D"])
-        comparison = compare(result, applicable(fx.case["expected"], impl.declares), fx.case["tolerance"])
+        comparison = compare(result, applicable(fx.case["expected"], impl.declares), fx.case["tolerance"],
+                             gate_names(fx.case["config"].get("cell")))
     except AdapterError as err:
         return Outcome(impl.name, fx, "error", message=str(err), seconds=seconds)
     except Exception as err:  # noqa: BLE001 - unusable result: report it against the implementation

@@ -71,14 +71,15 @@ def _rerun(u: Upstream, mutant: str, entry: Entry) -> np.ndarray | None:
         return None
 
 
-def rerun_hypotheses(entry: Entry) -> list[Hypothesis]:
-    """Every catalogued bug, run: for divergences no step equation reaches (parameter gradients, losses, updates)."""
+def rerun_hypotheses(entry: Entry, cell: str = "lstm") -> list[Hypothesis]:
+    """Every catalogued bug of the cell, run: for divergences no step equation reaches (parameter gradients,
+    losses, updates)."""
     whole = entry if entry.phase == "optimizer" else Entry(entry.phase, None, entry.name)
     return [Hypothesis(f"mutant:{m.name}", m.description, lambda u, s, m=m.name: _rerun(u, m, whole))
-            for m in catalogue().values()]
+            for m in catalogue().values() if m.cell == cell]
 
 
-def special_hypotheses(phase: str, name: str) -> list[Hypothesis]:
+def special_hypotheses(phase: str, name: str, cell: str = "lstm") -> list[Hypothesis]:
     out = []
     if (phase, name) == ("backward", "dh"):
         out.append(Hypothesis("dh:label_every_step", "a per-sequence label applied at every time step",
@@ -93,7 +94,7 @@ def special_hypotheses(phase: str, name: str) -> list[Hypothesis]:
                               "m_hat = m / (1 - beta1^k), v_hat = v / (1 - beta2^k)",
                               "m_hat, v_hat = m / (1 - beta1**k), v / (1 - beta2**k)",
                               "m_hat <- m / (1 - beta1^k); v_hat <- v / (1 - beta2^k)"))
-    if phase == "grads" and name in ("dW", "dU", "db"):
+    if phase == "grads" and name in ("dW", "dU", "db") and not (cell == "gru" and name == "dU"):
         out.append(Hypothesis("grads:clip_per_step", "clipping applied to every step's gradient inside the BPTT loop",
                               lambda u, s: _clip_per_step(u, s, name), "dW = sum_t clip(x_t^T dz_t)",
                               "dW = clip(sum_t x_t^T dz_t)", "clip_grads(sum of the steps' gradients) after the loop",

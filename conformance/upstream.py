@@ -5,8 +5,8 @@ hypothesis is tested on the fixture's own values (the case's ``expected``,
 ``params`` and ``inputs``): what would this tensor be if the implementation had
 this bug and everything before it right? :class:`Upstream` holds those values,
 per step ``(T, B, H)``; derived quantities (the pre-activations ``z``, the
-carried gradients ``dh_next``, ``dc_next``) are recomputed from them with the
-equations of python/lstmparity/core/cell.py.
+carried gradients ``dh_next``, ``dc_next``; the GRU's ``hn`` and ``a_n``) are recomputed
+from them with the equations of python/lstmparity/core/cell.py, gru.py and rnn.py.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ class Upstream:
         self.expected = case["expected"]
         fwd = self.expected["forward"]
         self.T, self.B, self.H = np.shape(fwd["h"])
-        self.gates = gate_names(self.config.get("cell"))
+        self.cell = self.config.get("cell") or "lstm"
+        self.reset_after = self.config.get("reset_after", True)  # the GRU's
+        self.gates = gate_names(self.cell)
         self.runs = {} if runs is None else runs  # results of the reference with a catalogued bug, by mutant name
 
     def fwd(self, name: str) -> np.ndarray:
@@ -105,8 +107,38 @@ class Upstream:
     def dh_next(self) -> np.ndarray:
         """dL/dh_t carried into step t from step t+1 (zero at the last step)."""
         out = np.zeros((self.T, self.B, self.H))
+        if self.cell == "gru":
+            for t in range(self.T - 1):
+                out[t] = self.gru_dh_prev(t + 1)
+            return out
         out[:-1] = self.dz[1:] @ self.params["U"].T + (1.0 - self.m[1:]) * self.bwd("dh")[1:]
         return out
+
+    # the GRU (python/lstmparity/core/gru.py)
+    @cached_property
+    def hn(self) -> np.ndarray:
+        """(T, B, H): the recurrent term of n, h_prev U_n + b_hn (reset after) or (r * h_prev) U_n + b_hn."""
+        hr = self.h_prev if self.reset_after else self.fwd("r") * self.h_prev
+        return hr @ self.block(self.params["U"], "n") + self.params["b_hn"]
+
+    @cached_property
+    def a_n(self) -> np.ndarray:
+        """(T, B, H): the candidate's pre-activation, x_t W_n + b_n + r * hn (reset after) or + hn (before)."""
+        return self.block(self.xw, "n") + (self.fwd("r") * self.hn if self.reset_after else self.hn)
+
+    def gru_dh_prev(self, t: int, direct: bool = True, reset_factor: bool = True) -> np.ndarray:
+        """What step t of the GRU sends back to h_{t-1}: [dr | dz | dhn] U^T + (m z + 1 - m) dh (reset after,
+        dhn = dn * r), or [dr | dz] U_rz^T + (dn U_n^T) * r + (m z + 1 - m) dh (reset before). ``direct`` False
+        leaves out the direct path's m z dh, ``reset_factor`` False takes dhn = dn (both: bugs to test)."""
+        U, m, dh = self.params["U"], self.m[t], self.bwd("dh")[t]
+        dr, dz, dn, r, z = self.bwd("dr")[t], self.bwd("dz")[t], self.bwd("dn")[t], self.fwd("r")[t], self.fwd("z")[t]
+        Urz, Un = U[:, : 2 * self.H], self.block(U, "n")
+        out = np.concatenate([dr, dz], axis=1) @ Urz.T + (1.0 - m) * dh
+        if self.reset_after:
+            out = out + (dn * r if reset_factor else dn) @ Un.T
+        else:
+            out = out + (dn @ Un.T) * r
+        return out + m * z * dh if direct else out
 
     @cached_property
     def dh_head(self) -> np.ndarray:

@@ -73,6 +73,7 @@ class PythonRunner:
     """A Python implementation: the reference (optionally with a mutant) or a user's adapter function."""
 
     def __init__(self, spec: str, mutant: str | None) -> None:
+        from .declare import REFERENCE_SUPPORTS
         from .impls import load_py_function, reference_ops_for
 
         self.spec = spec
@@ -85,7 +86,7 @@ class PythonRunner:
 
                 ops_for = mutants.python_ops_factory(mutant)
             self.fn = lambda case: run_case(case, ops_for(case))
-            self.declares = None
+            self.declares = {"supports": REFERENCE_SUPPORTS}  # the reference: every feature, every cell
         else:
             self.fn = load_py_function(spec)
             self.declares = getattr(self.fn, "declares", None)
@@ -108,6 +109,7 @@ class RRunner:
     """An R implementation, in embedded R (rpy2) inside this worker: the reference, a mutant or an adapter file."""
 
     def __init__(self, spec: str, mutant: str | None, r_dir: str) -> None:
+        from .declare import REFERENCE_SUPPORTS
         from .rbridge import RAdapter, RImpl, RSession
 
         self.spec = spec
@@ -115,7 +117,7 @@ class RRunner:
         self.session = session.start()
         if spec == "r":
             self.impl: Any = RImpl(self.session, mutant)
-            self.declares = None
+            self.declares = {"supports": REFERENCE_SUPPORTS}  # the reference: every feature, every cell
         else:
             self.impl = RAdapter(self.session, spec)
             self.declares = self.impl.raw_declares

@@ -19,12 +19,12 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from lstmparity.core.model import REFERENCE_OPS, Ops
+from lstmparity.core.model import Ops, reference_ops
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
 FACTORY = "(case)"  # a reference ending in this is a factory of blocks, called with the case
@@ -41,13 +41,15 @@ class Mutant:
     tensor: str
     step: int | None
     ops: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)  # language -> block -> function
+    cell: str = "lstm"  # whose blocks it replaces (its fixture is of this cell)
 
 
 def catalogue() -> dict[str, Mutant]:
     """Every mutant of catalogue.json, by name, in catalogue order."""
     rows = json.loads(CATALOGUE_PATH.read_text("utf-8"))["mutants"]
     return {r["name"]: Mutant(r["name"], r["description"], r["where_seen"], r["fixture"], tuple(r["ops"]["python"]),
-                              r["first"]["phase"], r["first"]["tensor"], r["first"]["step"], r["ops"])
+                              r["first"]["phase"], r["first"]["tensor"], r["first"]["step"], r["ops"],
+                              r.get("cell", "lstm"))
             for r in rows}
 
 
@@ -58,7 +60,7 @@ def resolve(reference: str) -> Callable:
 
 
 def build_ops(m: Mutant, case: dict) -> Ops:
-    """The reference Ops with the mutant's Python blocks swapped in, for one run of ``case``."""
+    """The reference Ops of the mutant's cell with its Python blocks swapped in, for one run of ``case``."""
     made: dict[str, Any] = {}  # factory -> the blocks it made for this run (called once)
     swapped = {}
     for block, reference in m.ops["python"].items():
@@ -68,7 +70,7 @@ def build_ops(m: Mutant, case: dict) -> Ops:
             swapped[block] = made[reference][block]
         else:
             swapped[block] = resolve(reference)
-    return replace(REFERENCE_OPS, **swapped)
+    return reference_ops(m.cell, **swapped)
 
 
 PYTHON: dict[str, Callable[[dict], Ops]] = {name: partial(build_ops, m) for name, m in catalogue().items()}

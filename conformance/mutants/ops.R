@@ -1,7 +1,8 @@
-# The R side of the mutation catalogue: mutant_ops(name, case) is reference_ops() with the
-# named mutant's blocks swapped in, as catalogue.json lists them under ops$r (the same file
-# Python builds its Ops from, conformance/mutants/__init__.py): "fn" is the block itself,
-# "fn(case)" a factory called once per run with the case, returning the blocks by name.
+# The R side of the mutation catalogue: mutant_ops(name, case) is reference_ops() of the
+# mutant's cell ("cell" in catalogue.json, "lstm" when absent) with the named mutant's blocks
+# swapped in, as catalogue.json lists them under ops$r (the same file Python builds its Ops
+# from, conformance/mutants/__init__.py): "fn" is the block itself, "fn(case)" a factory
+# called once per run with the case, returning the blocks by name.
 
 # This folder: sys.source() and source() hold the path of the file they run in `file`.
 mutants_dir <- local({
@@ -28,5 +29,5 @@ mutant_ops <- function(name, case) {
       blocks[[block]] <- get(ref, mode = "function")
     }
   }
-  do.call(reference_ops, blocks)
+  do.call(reference_ops, c(list(cell = if (is.null(m$cell)) "lstm" else m$cell), blocks))
 }

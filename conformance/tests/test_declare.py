@@ -85,6 +85,9 @@ def new_recording_with(name, t):
     ({"gate_grads": "activation"}, "expected 'pre'"),
     ({"step_base": 2}, "expected 0 or 1"),
     ([1], "expected a dict"),
+    ({"supports": ["cell:lstm2"]}, 'unknown feature "cell:lstm2"; did you mean "cell:lstm"'),
+    ({"supports": ["cell:gru"], "layout": "pytorch"}, "layouts and gate orders are the LSTM's"),
+    ({"supports": ["cell:*"], "gate_order": "fico"}, "an adapter that runs cell:gru, cell:rnn takes lstmparity's"),
 ])
 def test_invalid_declarations_are_bad_input(raw, message):
     with pytest.raises(BadInput, match=None) as err:
@@ -102,7 +105,7 @@ def test_validation_names_problems():
     ok = validate_declares(None, "python", "p")
     assert result_problems({"forward": {"i": np.zeros(3)}}, ok) == []
     assert result_problems({"grads": {"W_i": np.zeros(3)}}, ok) == ['grads: "W_i": unknown tensor; expected one of '
-                                                                   "dW, dU, db, dWy, dby, dE"]
+                                                                   "dW, dU, db, db_hn, dWy, dby, dE"]
     per_gate = validate_declares({"layout": "per_gate_xh"}, "python", "p")
     assert result_problems({"grads": {"W_i": np.zeros(3)}}, per_gate) == []
     steps = result_problems({"optimizer_steps": [{"loss": 1.0, "parms": {}}]}, ok)
@@ -117,6 +120,32 @@ def test_declared_layouts_and_conventions_agree_through_the_runner(func):
         assert out.status == "agree" and out.compared == out.total, (func, name, out.message,
                                                                       out.comparison and out.comparison.first)
     impl.close()
+
+
+def test_an_adapter_runs_the_cells_it_names_and_the_lstm_when_it_names_none():
+    from lstmparity.conformance.declare import declared_cells, needs
+
+    gru = load_fixture(FIXTURES / "gru_many_to_one_softmax_masked.json").case
+    lstm = load_fixture(FIXTURES / "many_to_one_softmax_masked.json").case
+    nothing = validate_declares(None, "python", "p")
+    assert (declared_cells(nothing), needs(gru, nothing), needs(lstm, nothing)) == (["cell:lstm"], ["cell:gru"], [])
+    masks_only = validate_declares({"supports": ["mask", "head:*"]}, "python", "p")
+    assert needs(gru, masks_only) == ["cell:gru"] and needs(lstm, masks_only) == []
+    gru_only = validate_declares({"supports": ["cell:gru"]}, "python", "p")
+    assert needs(gru, gru_only) == ["mask", "head:many_to_one_softmax"] and needs(lstm, gru_only)[0] == "cell:lstm"
+    every = validate_declares({"supports": ["cell:*", "mask", "head:*"]}, "python", "p")
+    assert needs(gru, every) == needs(lstm, every) == []
+    layer = validate_declares({"layer_only": True, "supports": ["mask"]}, "python", "p")
+    assert needs(gru, layer) == ["cell:gru"]
+
+
+def test_an_lstm_adapter_is_skipped_on_the_gru_and_rnn_cases_not_failed():
+    [impl] = make_impls([f"py:{DECLARED}:no_masks"])
+    out = {name: run_one(impl, load_fixture(FIXTURES / f"{name}.json"), 60)
+           for name in ("gru_tiny_random", "rnn_tiny_random", "tiny_random")}
+    impl.close()
+    assert [(o.status, o.message) for o in out.values()] == [
+        ("skipped", "needs cell:gru"), ("skipped", "needs cell:rnn"), ("agree", "")]
 
 
 def test_undeclared_feature_is_skipped_not_diverged():

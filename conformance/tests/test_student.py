@@ -50,7 +50,8 @@ def test_python_student_layer_only_on_every_fixture(capsys):
         out = run_one(impl, with_layer_inputs(load_fixture(path)), 60)
         counts[path.stem] = (out.status, out.compared, out.total, out.message)
         assert out.status in ("agree", "skipped"), (path.stem, out.message, out.comparison and out.comparison.first)
-        assert out.status == "agree" or out.message == "needs mask", (path.stem, out.message)
+        assert out.status == "agree" or out.message == "needs mask" or out.message.startswith("needs cell:"), \
+            (path.stem, out.message)  # an LSTM adapter: skipped on the GRU's and the RNN's cases
         assert out.status == "skipped" or out.compared == out.total > 0, path.stem
     impl.close()
     with capsys.disabled():

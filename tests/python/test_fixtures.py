@@ -22,7 +22,7 @@ def disagreements(result: dict, expected: dict, rtol: float, atol: float) -> lis
 
 
 def test_at_least_sixteen_cases_and_schema_copy_is_current():
-    assert len(CASE_PATHS) >= 16
+    assert len(CASE_PATHS) >= 16 + 8 + 6  # LSTM, GRU, RNN
     assert json.loads((FIXTURES / "schema" / "case.schema.json").read_text()) == schema()
 
 
@@ -164,14 +164,17 @@ def test_regenerated_names_what_changed_and_keeps_rounding_only_values():
 
 def test_layer_inputs_reproduce_the_layer_tensors(case):
     """layer_inputs.x and .dh_head alone (with h0, c0, mask) give every layer tensor of expected:
-    what a layer-only implementation is checked on."""
-    from lstmparity.core.layer import lstm_backward, lstm_forward
+    what a layer-only implementation is checked on (any cell, through the registry)."""
+    from lstmparity.core.cells import cell_of, get_cell, layer_backward, layer_forward
+    from lstmparity.core.spec import per_step_names
 
-    layer, inputs = case["layer_inputs"], case["inputs"]
-    p = case["params"]
-    out, cache = lstm_forward(layer["x"], p["W"], p["U"], p["b"], inputs.get("h0"), inputs.get("c0"),
-                              inputs.get("mask"))
-    trace, grads = lstm_backward(layer["dh_head"], cache)
+    layer, inputs, config = case["layer_inputs"], case["inputs"], case["config"]
+    cell = get_cell(cell_of(config))
+    params = {k: case["params"][k] for k in cell.params}
+    options = {k: config[k] for k in cell.options if k in config}
+    states = {f"{s}0": inputs.get(f"{s}0") for s in cell.states if s != "h"}  # c0
+    out, cache = layer_forward(cell.name, layer["x"], params, inputs.get("h0"), inputs.get("mask"), **states, **options)
+    trace, grads = layer_backward(cell.name, layer["dh_head"], cache)
     expected, tol = case["expected"], case["tolerance"]
     if "x" in expected["forward"]:
         assert np.array_equal(layer["x"], expected["forward"]["x"])
@@ -183,4 +186,24 @@ def test_layer_inputs_reproduce_the_layer_tensors(case):
             for a, b in slices:
                 assert agree(a, b, **tol).ok, (phase, name)
                 compared += 1
-    assert compared >= 13 * case["config"]["T"] + 5  # every step of i..h, dh..dx; dh0, dc0, dW, dU, db
+    per_step = len(per_step_names("forward", cell.name)) - 1 + len(per_step_names("backward", cell.name))  # not x
+    whole = len(cell.states) + len(cell.params)  # dh0 (, dc0); dW, dU, db (, db_hn)
+    assert compared == per_step * case["config"]["T"] + whole  # LSTM: i..h, dh..dx per step; dh0, dc0, dW, dU, db
+
+
+def test_the_long_sequence_cases_show_the_plain_rnns_gradient_vanishing():
+    """dL/dh_t with the loss at the last step only: per step, max |dh_t| shrinks by 0.47 in the RNN, 0.97 in the
+    GRU (the same inputs and initial weights, update gates biased to keep the state) and 0.89 in the LSTM of
+    long_sequence_vanishing (forget gates biased alike, T = 100); 13 steps back, the RNN's is 1e4 times smaller
+    than the GRU's and 4x smaller than the LSTM's."""
+    from lstmparity.suite.fixtures import read_case
+
+    def decay(name: str) -> tuple[float, float]:
+        dh = np.abs(read_case(FIXTURES / f"{name}.json")["expected"]["backward"]["dh"])
+        top = dh.reshape(dh.shape[0], -1).max(axis=1)  # max |dh_t| for every t
+        return (top[0] / top[-1]) ** (1 / (len(top) - 1)), top[-14] / top[-1]
+
+    (rnn, rnn13), (gru, gru13), (lstm, lstm13) = (decay(n) for n in (
+        "rnn_long_sequence_vanishing", "gru_long_sequence_vanishing", "long_sequence_vanishing"))
+    assert rnn < 0.5 < 0.85 < lstm < 0.9 < 0.95 < gru
+    assert rnn13 < 1e-4 < 4 * rnn13 < lstm13 < 1e-3 < 0.5 < gru13

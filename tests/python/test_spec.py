@@ -53,7 +53,7 @@ def test_rows_are_well_formed():
 
 
 def test_trace_order_is_the_documented_one():
-    assert spec.trace_blocks() == [
+    assert spec.trace_blocks("lstm") == [
         spec.Block("forward", True, ("x", "i", "f", "g", "o", "c", "h")),
         spec.Block("forward", False, ("logits", "loss")),
         spec.Block("backward", False, ("dlogits",)),
@@ -62,7 +62,25 @@ def test_trace_order_is_the_documented_one():
         spec.Block("grads", False, ("dWy", "dby", "dW", "dU", "db", "dE")),
         spec.Block("optimizer", False, ("loss", "E", "W", "U", "b", "Wy", "by")),
     ]
-    assert spec.param_order() == ("E", "W", "U", "b", "Wy", "by")
+    gru = spec.trace_blocks("gru")
+    assert [b.names for b in gru if b.per_step] == [("x", "r", "z", "n", "h"), ("dh", "dn", "dz", "dr", "dx")]
+    assert gru[4:] == [spec.Block("backward", False, ("dh0",)),
+                       spec.Block("grads", False, ("dWy", "dby", "dW", "dU", "db", "db_hn", "dE")),
+                       spec.Block("optimizer", False, ("loss", "E", "W", "U", "b", "b_hn", "Wy", "by"))]
+    rnn = spec.trace_blocks("rnn")
+    assert [b.names for b in rnn if b.per_step] == [("x", "g", "h"), ("dh", "dg", "dx")]
+    assert spec.param_order() == ("E", "W", "U", "b", "b_hn", "Wy", "by")
+
+
+def test_the_order_of_every_cell_together_is_each_cells_order():
+    """trace_blocks() (what the runner and the readers use) holds every cell's tensors; a case holds only its
+    cell's, and in that order they are the cell's own order."""
+    every = spec.trace_blocks()
+    for cell in spec.spec()["cells"]:
+        mine = spec.trace_blocks(cell)
+        assert [(b.phase, b.per_step) for b in every] == [(b.phase, b.per_step) for b in mine]
+        for a, b in zip(every, mine, strict=True):
+            assert tuple(n for n in a.names if n in b.names) == b.names
 
 
 def test_every_committed_case_holds_exactly_the_tensors_the_spec_gives(case):
@@ -74,8 +92,9 @@ def test_every_committed_case_holds_exactly_the_tensors_the_spec_gives(case):
     order = trace_order(case["expected"])
     T = case["config"]["T"]
     per_step = sum(1 for e in order if e.step is not None and e.phase != "optimizer")
-    assert per_step == T * (len(spec.per_step_names("forward")) - (case["config"]["V"] is None) +
-                            len(spec.per_step_names("backward")))
+    cell = case["config"].get("cell", "lstm")
+    assert per_step == T * (len(spec.per_step_names("forward", cell)) - (case["config"]["V"] is None) +
+                            len(spec.per_step_names("backward", cell)))
 
 
 @pytest.mark.parametrize("phase", ["forward", "backward", "grads"])

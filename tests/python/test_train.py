@@ -55,6 +55,33 @@ def test_reuters_loss_falls():
     assert "valid_accuracy" in out["result"].history[-1]
 
 
+@pytest.mark.parametrize("cell", ["gru", "rnn"])
+def test_every_cell_trains_saves_and_resumes(tmp_path, cell):
+    """The training loop, the optimisers, masks (padded batches), the embedding and the heads for the GRU and the
+    RNN; a saved model and a checkpoint keep the cell (and a checkpoint of another cell is refused)."""
+    from lstmparity.core.model import init_params
+    from lstmparity.training.validate import DataError
+
+    _, config, data = tiny_task()
+    config = {**config, "cell": cell} if cell == "rnn" else {**config, "cell": cell, "reset_after": False}
+    params = init_params(config, seed=1)
+    opts = TrainOptions(epochs=12, batch_size=4, optimizer={"name": "adam", "lr": 0.05}, clip={"max_norm": 1.0},
+                        progress=False, checkpoint=str(tmp_path / "ck.json"))
+    result = train_model(params, config, data, data, opts)
+    losses = [row["loss"] for row in result.history]
+    assert losses[-1] < 0.8 * losses[0]
+    save_model(tmp_path / "m.json", result.params, config)
+    p2, c2, _, _ = load_model(tmp_path / "m.json")
+    assert c2 == config and list(p2) == list(result.params)
+    assert evaluate(p2, c2, data) == evaluate(result.params, config, data)
+    from lstmparity.training.validate import check_resume
+
+    _, ck_config, ck_options = load_checkpoint(tmp_path / "ck.json")
+    lstm = {k: v for k, v in config.items() if k not in ("cell", "reset_after")}
+    with pytest.raises(DataError, match=f'config.cell: the checkpoint has "{cell}", this run "lstm"'):
+        check_resume("ck.json", ck_config, ck_options, lstm, ck_options)
+
+
 def test_early_stopping_stops_and_restores_the_best():
     params, config, data = tiny_task()
     flipped = {"tokens": data["tokens"], "targets": [1 - y for y in data["targets"]]}  # gets worse as we learn

@@ -1,8 +1,9 @@
 # Small random cases built in R, so most tests need no fixture files.
 
-# config list as in a case file.
-config_of <- function(T, B, D, H, head = "none", V = NULL, K = NULL) {
-  list(T = T, B = B, D = D, H = H, V = V, K = K, head = head)
+# config list as in a case file (`cell` and `reset_after` only when given, as in the LSTM's files).
+config_of <- function(T, B, D, H, head = "none", V = NULL, K = NULL, cell = NULL, reset_after = NULL) {
+  c(list(T = T, B = B, D = D, H = H, V = V, K = K, head = head),
+    Filter(Negate(is.null), list(cell = cell, reset_after = reset_after)))
 }
 
 # A parsed case (as read_case() returns, without expected): random parameters
@@ -18,7 +19,8 @@ random_case <- function(config, seed = 1, lengths = NULL, state = FALSE) {
   }
   if (state) {
     inputs$h0 <- matrix(runif(B * H, -1, 1), B, H)
-    inputs$c0 <- matrix(rnorm(B * H), B, H)
+    c0 <- matrix(rnorm(B * H), B, H) # drawn for every cell: the same x, h0 and mask whatever the cell
+    if (cell_of(config) == "lstm") inputs$c0 <- c0
   }
   if (!is.null(lengths)) inputs$mask <- 1 * outer(seq_len(T), lengths, "<=")
   K <- config$K

@@ -111,6 +111,31 @@ test_that("other malformed cases are input errors", {
   expect_input_error(parse_case(raw, "case.json"), "colour", "Additional properties are not allowed")
 })
 
+test_that("config.cell and config.reset_after: kept, checked, and only where they apply", {
+  gru <- random_case(config_of(2, 3, 3, 4, cell = "gru", reset_after = FALSE), state = TRUE)
+  back <- parse_case(to_raw(gru), "gru.json")
+  expect_identical(back$config$cell, "gru")
+  expect_false(back$config$reset_after)
+  expect_identical(back$params, gru$params)
+  expect_identical(run_case(back), run_case(gru))
+  expect_null(parse_case(good_raw())$config$cell) # an LSTM case need not say so
+  raw <- good_raw(); raw$config$cell <- "elman"
+  expect_input_error(parse_case(raw, "case.json"), "config.cell", "'elman' is not one of ['lstm', 'gru', 'rnn']")
+  raw <- good_raw(); raw$config$reset_after <- TRUE
+  expect_input_error(parse_case(raw, "case.json"), "config.reset_after", "expected only with config.cell 'gru'")
+  raw <- to_raw(gru); raw$config$reset_after <- "yes"
+  expect_input_error(parse_case(raw, "case.json"), "config.reset_after", "'yes' is not of type 'boolean'")
+  raw <- to_raw(gru); raw$params$b_hn <- NULL
+  expect_input_error(parse_case(raw, "case.json"), "params.b_hn", "required by config but missing")
+  raw <- to_raw(gru); raw$inputs$c0 <- raw$inputs$h0
+  expect_input_error(parse_case(raw, "case.json"), "inputs.c0", "not expected for this config")
+  raw <- good_raw(); raw$params$b_hn <- as.list(1:4)
+  expect_input_error(parse_case(raw, "case.json"), "params.b_hn", "not expected for this config")
+  raw <- to_raw(random_case(config_of(2, 3, 3, 4, cell = "rnn")))
+  raw$params$W <- nest(matrix(0, 3, 16))
+  expect_input_error(parse_case(raw, "case.json"), "params.W", "expected a 3 x 4 matrix, got 3 x 16")
+})
+
 test_that("unreadable files and invalid JSON are input errors naming the file", {
   missing <- file.path(tempdir(), "no-such-case.json")
   err <- expect_error(read_case(missing), class = "lstmparity_input_error")

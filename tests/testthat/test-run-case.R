@@ -18,15 +18,34 @@ test_that("run_case returns the names and shapes of a fixture's expected", {
   expect_identical(r$optimizer_steps[[1]]$loss, r$forward$loss)
 })
 
+test_that("the GRU's and the RNN's names: their own tensors, and the rest as for the LSTM", {
+  for (cell in c("gru", "rnn")) {
+    config <- config_of(3, 2, 4, 5, "many_to_many_softmax", V = 6, K = 6, cell = cell)
+    case <- random_case(config, lengths = c(3, 2), state = TRUE)
+    case$optimizer <- list(name = "sgd", lr = 0.1, momentum = 0.9, steps = 2)
+    r <- run_case(case)
+    layer <- if (cell == "gru") c("r", "z", "n") else "g"
+    expect_named(r$forward, c("x", layer, "h", "logits", "loss"))
+    expect_named(r$backward, c("dlogits", "dh", paste0("d", rev(layer)), "dx", "dh0"), ignore.order = TRUE)
+    params <- c("E", "W", "U", "b", if (cell == "gru") "b_hn", "Wy", "by")
+    expect_named(r$grads, c("dWy", "dby", "dW", "dU", "db", if (cell == "gru") "db_hn", "dE"))
+    expect_named(r$optimizer_steps[[2]]$params, params)
+    expect_identical(dim(r$grads$dU), c(5L, 5L * length(layer)))
+  }
+})
+
 test_that("every shape the reader expects is the shape run_case produces", {
-  for (head in c("none", "many_to_many_softmax", "many_to_one_sigmoid", "many_to_one_softmax")) {
-    K <- switch(head, none = NULL, many_to_one_sigmoid = 1L, 3L)
-    config <- config_of(2L, 3L, 4L, 5L, head, V = if (head == "none") NULL else 3L, K = K)
-    r <- run_case(random_case(config))
-    s <- shapes(config)
-    for (phase in c("forward", "backward", "grads")) for (n in setdiff(names(r[[phase]]), "loss")) {
-      expect_identical(dim(as.array(r[[phase]][[n]])), s[[paste0("expected.", phase, ".", n)]],
-                       label = paste(head, phase, n))
+  for (cell in c("lstm", "gru", "rnn")) {
+    for (head in c("none", "many_to_many_softmax", "many_to_one_sigmoid", "many_to_one_softmax")) {
+      K <- switch(head, none = NULL, many_to_one_sigmoid = 1L, 3L)
+      config <- config_of(2L, 3L, 4L, 5L, head, V = if (head == "none") NULL else 3L, K = K,
+                          cell = if (cell != "lstm") cell)
+      r <- run_case(random_case(config))
+      s <- shapes(config)
+      for (phase in c("forward", "backward", "grads")) for (n in setdiff(names(r[[phase]]), "loss")) {
+        expect_identical(dim(as.array(r[[phase]][[n]])), s[[paste0("expected.", phase, ".", n)]],
+                         label = paste(cell, head, phase, n))
+      }
     }
   }
 })

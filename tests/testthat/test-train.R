@@ -59,6 +59,24 @@ test_that("a saved model reads back exactly", {
   expect_length(list.files(dirname(path), pattern = "\\.tmp$"), 0)
 })
 
+test_that("the GRU and the RNN train, and a saved model keeps its cell", {
+  task <- tiny_task()
+  for (config in list(c(task$config, cell = "gru", reset_after = FALSE), c(task$config, cell = "rnn"))) {
+    res <- train_model(init_params(config, 1), config, task$data, task$data,
+                       train_options(epochs = 12, batch_size = 4, optimizer = list(name = "adam", lr = 0.05),
+                                     clip = list(max_norm = 1), progress = FALSE))
+    h <- res$history
+    expect_lt(h$loss[nrow(h)], 0.8 * h$loss[1])
+    path <- tempfile(fileext = ".json")
+    save_model(path, res$params, config)
+    m <- load_model(path)
+    expect_identical(m$config$cell, config$cell)
+    expect_equal(evaluate(m$params, m$config, task$data), evaluate(res$params, config, task$data))
+    expect_error(check_resume("ck.json", m$config, list(), task$config, list()),
+                 sprintf("config.cell: the checkpoint has \"%s\", this run \"lstm\"", config$cell), fixed = TRUE)
+  }
+})
+
 test_that("early stopping stops and returns the best parameters", {
   task <- tiny_task()
   flipped <- list(tokens = task$data$tokens, targets = 1L - task$data$targets)

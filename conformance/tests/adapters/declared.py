@@ -62,13 +62,18 @@ def post_gate_grads_undeclared(case):
 
 
 def layer_only_with_mask(case):
-    """The layer alone, masks included, from lstmparity's layer functions: x and dh_head in, the layer's tensors out."""
-    from lstmparity.core.layer import lstm_backward, lstm_forward
+    """The layer alone, masks included, from lstmparity's layer functions (any cell, through the registry): x and
+    dh_head in, the layer's tensors out."""
+    from lstmparity.core.cells import cell_of, get_cell, layer_backward, layer_forward
 
-    p, inp = case["params"], case["inputs"]
-    fwd, cache = lstm_forward(inp["x"], p["W"], p["U"], p["b"], inp.get("h0"), inp.get("c0"), inp.get("mask"))
-    bwd, grads = lstm_backward(inp["dh_head"], cache)
+    config, p, inp = case["config"], case["params"], case["inputs"]
+    cell = get_cell(cell_of(config))
+    options = {k: config[k] for k in cell.options if k in config}  # the GRU's reset_after
+    c0 = {"c0": inp.get("c0")} if "c" in cell.states else {}
+    fwd, cache = layer_forward(cell.name, inp["x"], {k: p[k] for k in cell.params}, inp.get("h0"), inp.get("mask"),
+                               **c0, **options)
+    bwd, grads = layer_backward(cell.name, inp["dh_head"], cache)
     return {"forward": fwd, "backward": bwd, "grads": grads}
 
 
-layer_only_with_mask.declares = {"layer_only": True, "supports": ["mask", "initial_state"]}
+layer_only_with_mask.declares = {"layer_only": True, "supports": ["mask", "initial_state", "cell:*"]}

@@ -204,7 +204,7 @@ def gru_backward(
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Backpropagation through time. dh_head (T, B, H): dL/dh_t from the head.
 
-    Returns (trace, grads): trace holds per step ``dh, dr, dz, dn`` (T, B, H), ``dx`` (T, B, D),
+    Returns (trace, grads): trace holds per step ``dh, dn, dz, dr`` (T, B, H), ``dx`` (T, B, D),
     ``dh0`` (B, H); grads ``dW, dU, db, db_hn``.
     """
     T, B, H = dh_head.shape
@@ -221,7 +221,7 @@ def gru_backward(
         dh_next = s.dh_prev
     D = c.W.shape[0]
     dz2 = dz_x.reshape(T * B, 3 * H)
-    trace = {"dh": dh_all, "dr": dz_x[..., :H], "dz": dz_x[..., H : 2 * H], "dn": dz_x[..., 2 * H :],
+    trace = {"dh": dh_all, "dn": dz_x[..., 2 * H :], "dz": dz_x[..., H : 2 * H], "dr": dz_x[..., :H],  # trace order
              "dx": (dz2 @ c.W.T).reshape(T, B, D), "dh0": dh_next}
     hr = c.h_prev if c.reset_after else c.r * c.h_prev
     g = param_grads(c.x.reshape(T * B, D), c.h_prev.reshape(T * B, H), hr.reshape(T * B, H),

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-PARAM_ORDER = ("E", "W", "U", "b", "Wy", "by")
+from lstmparity.core.spec import param_order
+
+PARAM_ORDER = param_order()  # E, W, U, b, b_hn, Wy, by (spec/tensors.json)
 
 
 def clip_grad_norm(grads: dict[str, np.ndarray], max_norm: float) -> dict[str, np.ndarray]:

@@ -73,7 +73,7 @@ def int_fields() -> set[str]:
 
 
 def param_order() -> tuple[str, ...]:
-    """The parameters in canonical order (E, W, U, b, Wy, by)."""
+    """The parameters in canonical order (E, W, U, b, b_hn, Wy, by)."""
     return tuple(dict.fromkeys(r["name"] for r in rows("params")))
 
 
@@ -85,10 +85,14 @@ class Block(NamedTuple):
     names: tuple[str, ...]
 
 
-def trace_blocks() -> list[Block]:
+def trace_blocks(cell: str | None = None) -> list[Block]:
     """The trace order as blocks: forward steps t = 0..T-1, backward steps t = T-1..0,
-    optimizer blocks once per update. Names within a block are in trace position order."""
-    traced = sorted((r for r in rows() if r["trace"] is not None), key=lambda r: r["trace"])
+    optimizer blocks once per update. Names within a block are in trace position order.
+
+    cell: None for the tensors of every cell together (a case holds those of its own cell, and the
+    order of one cell is this one with the others' left out); "lstm", "gru", "rnn" for one cell's."""
+    traced = sorted((r for r in rows() if r["trace"] is not None and (cell is None or r["cell"] in ("any", cell))),
+                    key=lambda r: r["trace"])
     blocks: list[Block] = []
     for r in traced:
         last = blocks[-1] if blocks else None
@@ -100,9 +104,10 @@ def trace_blocks() -> list[Block]:
     return blocks
 
 
-def per_step_names(phase: str) -> tuple[str, ...]:
-    """Names of the per-step tensors of a phase, in trace order (forward: x, i, f, g, o, c, h)."""
-    return tuple(n for b in trace_blocks() if b.phase == phase and b.per_step for n in b.names)
+def per_step_names(phase: str, cell: str | None = None) -> tuple[str, ...]:
+    """Names of the per-step tensors of a phase, in trace order, of every cell or of one
+    (forward of the lstm: x, i, f, g, o, c, h)."""
+    return tuple(n for b in trace_blocks(cell) if b.phase == phase and b.per_step for n in b.names)
 
 
 # --- the case schema's generated parts -------------------------------------------------------
@@ -126,6 +131,18 @@ def _object(phase: str) -> dict[str, Any]:
         names.setdefault(r["name"], []).append(r)
     return {"type": "object", "additionalProperties": False,
             "properties": {n: _property(rs) for n, rs in names.items()}}
+
+
+def params_properties() -> dict[str, Any]:
+    """The case schema's ``params`` properties: every parameter of the spec (any cell), by rank."""
+    return {name: dict(_RANK_DEF[len(rs[0]["dims"])]) for name, rs in _by_name(rows("params")).items()}
+
+
+def _by_name(phase_rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    names: dict[str, list[dict[str, Any]]] = {}
+    for r in phase_rows:
+        names.setdefault(r["name"], []).append(r)
+    return names
 
 
 def schema_parts() -> dict[str, Any]:
@@ -179,10 +196,10 @@ def tensor_table(phases: tuple[str, ...] | None = None) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-def trace_text() -> str:
+def trace_text(cell: str | None = None) -> str:
     """The trace order in words (one line per phase), from :func:`trace_blocks`."""
     out: dict[str, list[str]] = {}
-    for b in trace_blocks():
+    for b in trace_blocks(cell):
         names = ", ".join(f"`{n}`" for n in b.names)
         if b.per_step:
             steps = "t = 0 .. T-1" if b.phase == "forward" else "t = T-1 .. 0"

@@ -2,6 +2,7 @@
 
 The names, in this order:
 
+* ``cell:<name>`` — ``config.cell`` (``lstm`` when absent, ``gru``, ``rnn``);
 * ``embedding`` — token ids through ``E`` (``config.V`` not null);
 * ``mask`` — ``inputs.mask`` present with at least one padded (0) step;
 * ``initial_state`` — ``inputs.h0`` or ``inputs.c0`` present;
@@ -10,7 +11,8 @@ The names, in this order:
 * ``optimizer:<name>`` — ``optimizer.name`` (``sgd``, ``adam``) when the case has optimizer steps;
 * ``clip`` — a ``clip`` setting (only meaningful with an optimizer).
 
-An adapter that declares it cannot do one of these is skipped on the cases that need it.
+An adapter that declares it cannot do one of these is skipped on the cases that need it (an
+adapter runs the LSTM unless it declares its cells: see lstmparity.conformance.declare).
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from typing import Any
 
 import numpy as np
 
-FEATURES = ("embedding", "mask", "initial_state", "head", "optimizer", "clip")
+from lstmparity.core.spec import DEFAULT_CELL
+
+FEATURES = ("cell", "embedding", "mask", "initial_state", "head", "optimizer", "clip")
 
 
 def case_features(case: dict[str, Any]) -> list[str]:
     """The features of a parsed (or raw JSON) case, in the order above."""
     config, inputs = case.get("config", {}), case.get("inputs", {})
-    out = []
+    out = [f"cell:{config.get('cell') or DEFAULT_CELL}"]
     if config.get("V") is not None:
         out.append("embedding")
     mask = inputs.get("mask")

@@ -134,6 +134,9 @@ def parse_case(raw: dict, path: str = "<case>") -> dict:
     """Validate a decoded case and convert its arrays to numpy. Raises FixtureError."""
     _validate(raw, path)
     config = {k: (int(v) if isinstance(v, float) else v) for k, v in raw["config"].items()}
+    if "reset_after" in config and config.get("cell") != "gru":
+        raise FixtureError(f"{path}: config.reset_after: expected only with config.cell 'gru', "
+                           f"got cell {config.get('cell') or spec.DEFAULT_CELL!r}")
     if (config["head"] == "none") != (config.get("K") is None):
         raise FixtureError(f"{path}: config.K: expected null exactly when config.head is 'none'")
     if config["head"] == "many_to_one_sigmoid" and config["K"] != 1:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstmparity.core.cells import cell_of, get_cell
 from lstmparity.core.model import model_forward
 
 
@@ -32,13 +33,14 @@ def _central(flat: np.ndarray, k: int, e: float, params: dict, config: dict, inp
 
 
 def numerical_grads(params: dict, config: dict, inputs: dict, eps: float = 1e-4) -> dict[str, np.ndarray]:
-    """Numerical dL/d(every parameter) ("dW", ...) and dL/dh0, dL/dc0 ("dh0", "dc0")."""
+    """Numerical dL/d(every parameter) ("dW", ...) and dL/d(every initial state): "dh0" (and "dc0", LSTM)."""
     B, H = config["B"], config["H"]
     params, inputs = dict(params), dict(inputs)
-    inputs.setdefault("h0", np.zeros((B, H)))
-    inputs.setdefault("c0", np.zeros((B, H)))
+    states = [f"{s}0" for s in get_cell(cell_of(config)).states]  # h0 (, c0)
+    for s in states:
+        inputs.setdefault(s, np.zeros((B, H)))
     targets = [(params, name, "d" + name) for name in params]
-    targets += [(inputs, "h0", "dh0"), (inputs, "c0", "dc0")]
+    targets += [(inputs, s, "d" + s) for s in states]
     out = {}
     for holder, name, gname in targets:
         value = holder[name].astype(np.float64).copy()

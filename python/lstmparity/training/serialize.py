@@ -31,6 +31,7 @@ from lstmparity.training.validate import DataError
 
 MODEL_FORMAT, CHECKPOINT_FORMAT, FORMAT_VERSION = "lstmparity-model", "lstmparity-checkpoint", 1
 CONFIG_KEYS = ("D", "H", "V", "K", "head")
+CELL_KEYS = ("cell", "reset_after")  # kept when set: an LSTM's file does not name its cell
 
 
 def _arrays(d: dict | None) -> dict[str, np.ndarray]:
@@ -51,8 +52,9 @@ def _read(path: str | Path, fmt: str) -> dict:
 
 
 def model_config(config: dict) -> dict:
-    """The size/head part of a config (T and B belong to a batch, not to the model)."""
-    return {k: config.get(k) for k in CONFIG_KEYS}
+    """The size/head part of a config, and its cell when it names one (T and B belong to a batch, not to the
+    model)."""
+    return {**{k: config.get(k) for k in CONFIG_KEYS}, **{k: config[k] for k in CELL_KEYS if k in config}}
 
 
 def save_model(path: str | Path, params: dict, config: dict, vocab: list[str] | None = None,

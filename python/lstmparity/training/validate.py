@@ -127,10 +127,12 @@ def check_options(opts: Any) -> None:
 def check_resume(path: str, ck_config: dict, ck_options: dict, config: dict, options: dict) -> None:
     """A checkpoint continues only the run it came from: the same model and the same settings
     (epochs may differ: resuming with more epochs trains on)."""
-    for key in ("D", "H", "V", "K", "head"):
-        if ck_config.get(key) != config.get(key):
-            raise DataError(f"{path}: config.{key}: the checkpoint has {show(ck_config.get(key))}, this run "
-                            f"{show(config.get(key))} (a checkpoint of another task or model)")
+    defaults = {"cell": "lstm", "reset_after": True}  # what a config that does not name them runs
+    for key in ("D", "H", "V", "K", "head", "cell", "reset_after"):
+        ck, now = ck_config.get(key, defaults.get(key)), config.get(key, defaults.get(key))
+        if ck != now:
+            raise DataError(f"{path}: config.{key}: the checkpoint has {show(ck)}, this run "
+                            f"{show(now)} (a checkpoint of another task or model)")
     for key in sorted(set(ck_options) | set(options)):
         if key in ("epochs", "progress", "checkpoint", "checkpoint_every"):
             continue
