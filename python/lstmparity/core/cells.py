@@ -4,8 +4,8 @@ The gate names (and so the gate count) come from the spec (spec/tensors.json, ``
 which R reads too. Each entry says what a caller needs to run a cell without knowing which it is: its gate
 names (the column blocks of W, U, b, in order), its parameter names, the names of the state tensors
 (their initial values h0, c0 are inputs), the config options its layer takes, the four blocks a
-run can swap (:class:`lstmparity.model.Ops`) and the layer's forward and backward, which take
-those blocks as arguments. The model (:mod:`lstmparity.model`) runs every cell through this.
+run can swap (:class:`lstmparity.core.model.Ops`) and the layer's forward and backward, which take
+those blocks as arguments. The model (:mod:`lstmparity.core.model`) runs every cell through this.
 ``layer_forward(cell, x, params, ...)`` returns ``(out, cache)`` with ``out["h"]`` (T, B, H);
 ``layer_backward(cell, dh_head, cache)`` returns ``(trace, grads)`` with ``trace["dh"]`` (T, B, H),
 ``trace["dx"]``, ``trace["dh0"]`` and grads ``"d" + name`` for every parameter.

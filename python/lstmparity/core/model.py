@@ -8,7 +8,7 @@ as present (GH: the cell's gate count times H: 4H, 3H, H).
 ``inputs`` holds x (T, B, D) or tokens (T, B), and optionally h0, c0 (the LSTM's) (B, H),
 mask (T, B), targets, proj (T, B, H).
 
-The layer is the cell's, reached through the registry (:mod:`lstmparity.cells`). The building
+The layer is the cell's, reached through the registry (:mod:`lstmparity.core.cells`). The building
 blocks a run uses are collected in :class:`Ops`, passed explicitly (no global state): the
 mutation catalogue swaps one block for a buggy copy.
 """
