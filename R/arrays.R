@@ -93,9 +93,10 @@ rows_of_steps <- function(mats) {
 
 # (T * B, F) matrix, rows step by step -> list of T (B, F) matrices (undoes rows_of_steps()).
 steps_of_rows <- function(rows, T) {
-  d <- dim(rows)
-  dim(rows) <- c(d[1] / T, T, d[2]) # (B, T, F)
-  split_steps(aperm(rows, c(1L, 3L, 2L))) # (B, F, T)
+  B <- dim(rows)[1] / T
+  mats <- vector("list", T)
+  for (t in seq_len(T)) mats[[t]] <- rows[(t - 1) * B + seq_len(B), , drop = FALSE]
+  mats
 }
 
 # What the step function returned, by name: `steps` is a list of T named lists
