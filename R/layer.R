@@ -133,6 +133,8 @@ lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
   old <- options(matprod = "blas")
   on.exit(options(old))
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
+  dh_head <- aperm(dh_head, c(2L, 3L, 1L)) # (B, H, T)
+  dim(dh_head) <- c(B * H, T) # column t: dL/dh_t from the head, (B, H) in memory order
   U <- cache$U; mask <- cache$mask; fwd <- cache$steps; c_prev <- cache$c_prev
   dh <- steps <- vector("list", T)
   dh_next <- dc_next <- matrix(0, B, H)
@@ -140,7 +142,7 @@ lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
     m <- if (is.null(mask)) NULL else mask[t, ]
     st <- fwd[[t]]
     local <- local_grads(st$i, st$f, st$g, st$o, c_prev[[t]], st$tanh_c, m)
-    dh_t <- dh_head[t, , ] + dh_next # total dL/dh_t, (B, H) (dh_next keeps the dims where B or H is 1)
+    dh_t <- dh_head[, t] + dh_next # total dL/dh_t, (B, H) (the dims come from dh_next)
     s <- step_backward(dh_t, dc_next, local$dh_do, local$dh_dc, local$dc_di, local$dc_df,
                        local$dc_dg, st$f, U, m)
     dh[[t]] <- dh_t
