@@ -34,13 +34,13 @@
 #' @seealso [lstm_local_grads()], [lstm_step_backward()], [lstm_forward()]
 #' @export
 lstm_step_forward <- function(xw_t, h_prev, c_prev, U, m = NULL) {
-  H <- ncol(h_prev)
+  H <- dim(h_prev)[2]
   z <- h_prev %*% U + xw_t
-  g <- tanh(z[, 2 * H + 1:H, drop = FALSE])
+  g <- tanh(z[, (2 * H + 1):(3 * H), drop = FALSE])
   a <- sigmoid(z) # i, f, o: one call over all four blocks is faster than three (a's g block is unused)
   i <- a[, 1:H, drop = FALSE]
-  f <- a[, H + 1:H, drop = FALSE]
-  o <- a[, 3 * H + 1:H, drop = FALSE]
+  f <- a[, (H + 1):(2 * H), drop = FALSE]
+  o <- a[, (3 * H + 1):(4 * H), drop = FALSE]
   c <- f * c_prev + i * g
   tanh_c <- tanh(c)
   h <- o * tanh_c
@@ -133,7 +133,8 @@ lstm_step_backward <- function(dh, dc_next, dh_do, dh_dc, dc_di, dc_df, dc_dg, f
   di <- dc * dc_di
   df <- dc * dc_df
   dg <- dc * dc_dg
-  dz <- cbind(di, df, dg, do, deparse.level = 0)
+  dz <- c(di, df, dg, do) # [di | df | dg | do]: R stores columns one after another, so the blocks are
+  dim(dz) <- dim(di) * c(1L, 4L) # concatenated as they are and only need the dims (B, 4H) (cheaper than cbind())
   dh_prev <- tcrossprod(dz, U) # z = xw_t + h_prev U
   dc_prev <- dc * f # c~ = f * c_prev + i * g
   if (!is.null(m)) {

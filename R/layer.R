@@ -7,15 +7,17 @@
 # transpose each, about as much as the arithmetic of a whole backward step
 # loop; stack_steps() does it when an array is wanted.) Each loop keeps what the
 # step function returned, one list per step, and picks the trace out of them
-# once after the loop (lapply(steps, `[[`, name)); inputs and dx are split into
-# steps with one split() (unstack_steps()), not one R call per step: at small
-# shapes an R function call costs more than the arithmetic of a step. The
-# parameter gradients are one matrix product each, over all T * B rows, after
+# once after the loop (pick_steps(): one unlist(), not an R call per step: at
+# small shapes an R function call costs more than the arithmetic of a step).
+# Whole arrays are re-laid once, outside the loops: x into rows step by step
+# (step_rows()), the per-step lists into such rows for dz and h_{t-1}
+# (rows_of_steps()), dx from rows back into steps (steps_of_rows()).
+# The parameter gradients are one matrix product each, over all T * B rows, after
 # the backward loop. Three more differences from the NumPy code, all for speed in R and none
 # changing a formula:
 # - x_t W + b is computed at the top of each step, as [1 | x_t] [b; W] (one
-#   product; slicing step t out of a precomputed (T * B, 4H) product costs R
-#   more than the product itself);
+#   product of the step's rows of [1 | x]; slicing step t out of a precomputed
+#   (T * B, 4H) product costs R more than the product itself);
 # - the local derivatives are computed step by step inside the backward loop,
 #   on the step's own (B, H) matrices;
 # - the matrix products call BLAS directly (options(matprod = "blas") for the
@@ -36,9 +38,10 @@
 #' @return list(`out`: list(`i, f, g, o, c, h`), each a list of T matrices, dim
 #'   `c(B, H)`: `out$h[[t]]` is h_t (`c`, `h` are the carried states c_t, h_t;
 #'   [stack_steps()] makes a `c(T, B, H)` array of one); `cache`: what
-#'   [lstm_backward()] needs: `W, U, mask`, and per step (lists of T matrices)
-#'   `x` (x_t), `h_prev`, `c_prev` (h_{t-1}, c_{t-1}) and `steps` (what the step
-#'   function returned)).
+#'   [lstm_backward()] needs: `W, U, mask`; `x`, dim `c(T * B, D)`, the x_t
+#'   of all steps as rows step by step (row `(t - 1) * B + b`); and per step
+#'   (lists of T matrices) `h_prev`, `c_prev` (h_{t-1}, c_{t-1}) and `steps`
+#'   (what the step function returned)).
 #' @seealso [lstm_backward()]
 #' @export
 lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
@@ -47,23 +50,23 @@ lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
   on.exit(options(old))
   d <- dim(x); T <- d[1]; B <- d[2]
   H <- nrow(U)
-  bW <- rbind(b, W, deparse.level = 0) # x_t W + b = [1 | x_t] [b; W]
+  x <- step_rows(x) # (T * B, D), rows step by step: the rows of step t are (t - 1) * B + 1:B
+  x1 <- cbind(1, x, deparse.level = 0) # [1 | x_t] of every step, for x_t W + b = [1 | x_t] [b; W]
+  bW <- rbind(b, W, deparse.level = 0)
   h <- if (is.null(h0)) matrix(0, B, H) else h0
   c <- if (is.null(c0)) matrix(0, B, H) else c0
-  x_t <- unstack_steps(x) # (B, D) each
   h_prev <- c_prev <- steps <- vector("list", T)
   for (t in seq_len(T)) {
     m <- if (is.null(mask)) NULL else mask[t, ]
     h_prev[[t]] <- h
     c_prev[[t]] <- c
-    s <- step_forward(cbind(1, x_t[[t]], deparse.level = 0) %*% bW, h, c, U, m)
+    s <- step_forward(x1[(t - 1) * B + seq_len(B), , drop = FALSE] %*% bW, h, c, U, m) # the rows of step t
     h <- s$h
     c <- s$c
     steps[[t]] <- s
   }
-  out <- lapply(c(i = "i", f = "f", g = "g", o = "o", c = "c", h = "h"),
-                function(name) lapply(steps, `[[`, name))
-  list(out = out, cache = list(W = W, U = U, mask = mask, x = x_t, h_prev = h_prev,
+  out <- pick_steps(steps, c("i", "f", "g", "o", "c", "h"))
+  list(out = out, cache = list(W = W, U = U, mask = mask, x = x, h_prev = h_prev,
                                c_prev = c_prev, steps = steps))
 }
 
@@ -130,30 +133,30 @@ lstm_backward <- function(dh_head, cache, step_backward = lstm_step_backward,
   old <- options(matprod = "blas")
   on.exit(options(old))
   d <- dim(dh_head); T <- d[1]; B <- d[2]; H <- d[3]
-  dh_head <- unstack_steps(dh_head) # (B, H) each
+  dh_head <- aperm(dh_head, c(2L, 3L, 1L)) # (B, H, T)
+  dim(dh_head) <- c(B * H, T) # column t: dL/dh_t from the head, (B, H) in memory order
+  U <- cache$U; mask <- cache$mask; fwd <- cache$steps; c_prev <- cache$c_prev
   dh <- steps <- vector("list", T)
   dh_next <- dc_next <- matrix(0, B, H)
   for (t in rev(seq_len(T))) {
-    m <- if (is.null(cache$mask)) NULL else cache$mask[t, ]
-    st <- cache$steps[[t]]
-    local <- local_grads(st$i, st$f, st$g, st$o, cache$c_prev[[t]], st$tanh_c, m)
-    dh[[t]] <- dh_head[[t]] + dh_next # total dL/dh_t
-    s <- step_backward(dh[[t]], dc_next, local$dh_do, local$dh_dc, local$dc_di, local$dc_df,
-                       local$dc_dg, st$f, cache$U, m)
+    m <- if (is.null(mask)) NULL else mask[t, ]
+    st <- fwd[[t]]
+    local <- local_grads(st$i, st$f, st$g, st$o, c_prev[[t]], st$tanh_c, m)
+    dh_t <- dh_head[, t] + dh_next # total dL/dh_t, (B, H) (the dims come from dh_next)
+    s <- step_backward(dh_t, dc_next, local$dh_do, local$dh_dc, local$dc_di, local$dc_df,
+                       local$dc_dg, st$f, U, m)
+    dh[[t]] <- dh_t
     steps[[t]] <- s
     dh_next <- s$dh_prev
     dc_next <- s$dc_prev
   }
-  trace <- c(list(dh = dh), lapply(c(do = "do", dc = "dc", di = "di", df = "df", dg = "dg"),
-                                   function(name) lapply(steps, `[[`, name)))
+  trace <- c(list(dh = dh), pick_steps(steps, c("do", "dc", "di", "df", "dg")))
   # dz = [di | df | dg | do], (T * B, 4H), rows step by step: (t - 1) * B + b
-  dz <- cbind(do.call(rbind, trace$di), do.call(rbind, trace$df), do.call(rbind, trace$dg),
-              do.call(rbind, trace$do), deparse.level = 0)
-  dx <- tcrossprod(dz, cache$W) # dx_t = dz_t W^T, all steps in one product
-  dim(dx) <- c(B, T, ncol(dx))
-  trace$dx <- split_steps(aperm(dx, c(1L, 3L, 2L))) # (B, D, T) -> T matrices (B, D)
+  dz <- cbind(rows_of_steps(trace$di), rows_of_steps(trace$df), rows_of_steps(trace$dg),
+              rows_of_steps(trace$do), deparse.level = 0)
+  trace$dx <- steps_of_rows(tcrossprod(dz, cache$W), T) # dx_t = dz_t W^T, all steps in one product
   trace$dh0 <- dh_next
   trace$dc0 <- dc_next
-  grads <- param_grads(do.call(rbind, cache$x), do.call(rbind, cache$h_prev), dz)
+  grads <- param_grads(cache$x, rows_of_steps(cache$h_prev), dz)
   list(trace = trace, grads = grads)
 }

@@ -7,8 +7,10 @@
 #
 # Prints, per R/ directory and for the floor, the median and the minimum over
 # `rounds` rounds of 5 passes each, at B=32, T=64, D=64, H=128 (or B T D H
-# given after the directories as --shape=B,T,D,H). For the settings of the R
-# process that matter here, see docs/R.md (R_GC_MEM_GROW, MALLOC_*).
+# given after the directories as --shape=B,T,D,H). Each R/ directory is loaded
+# with bench_load(), which byte-compiles the functions of the pass (left to the
+# JIT, every copy after the first would run uncompiled). For the settings of the
+# R process that matter here, see docs/R.md (R_GC_MEM_GROW, MALLOC_*).
 
 compare_main <- function(args) {
   shape_arg <- grep("^--shape=", args, value = TRUE)
