@@ -7,7 +7,8 @@ Every peer times one forward + backward pass of one LSTM layer of shape
 * ``r``        -- the base-R port, through rpy2, timed *inside R* (``proc.time()`` around a loop
   in R, ``bench/bench_rpy2.R``), so the Python <-> R bridge is not counted;
 * ``r-floor``  -- the bare arithmetic of one forward + backward in base R (products, gates, state,
-  gradients; no trace, no re-layout, no checks), at B=32, T=64, D=64, H=128 only: an approximate
+  gradients; no trace, no checks, no calls per step), from the same (T, B, .) arrays the port gets,
+  at B=32, T=64, D=64, H=128 and at the Hamlet shape B=1, T=865, D=32, H=25 only: an approximate
   lower bound for any base-R implementation, next to which the ``r`` row can be judged;
 * ``torch64``, ``torch32`` -- ``torch.nn.LSTM`` on the CPU, forward + backward of ``sum(out * R)``;
 * ``baseline`` -- the per-sample loop of :mod:`lstmparity.bench.baseline` (the notebooks' style).
