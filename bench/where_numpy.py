@@ -20,7 +20,7 @@ import numpy as np
 from lstmparity.bench.allocator import keep_freed_memory
 from lstmparity.bench.peers import Shape, _data
 from lstmparity.core.cell import lstm_local_grads, lstm_step_backward, lstm_step_forward
-from lstmparity.core.layer import gates, lstm_backward, lstm_forward
+from lstmparity.core.layer import lstm_backward, lstm_forward
 
 
 def cpu_ms(f: Callable[[], object], n: int = 5) -> float:
@@ -38,7 +38,7 @@ def main(shape: str) -> None:
     B, T, D, H = (int(v) for v in shape.split(","))
     x, W, U, b, dh = _data(Shape(B, T, D, H))
     _, cache = lstm_forward(x, W, U, b)
-    g = gates(cache.a)
+    g = cache.gates
     rng = np.random.default_rng(0)
     xw, h, z = x[0] @ W + b, rng.standard_normal((B, H)), rng.standard_normal((B, 4 * H))
     print(f"B={B} T={T} D={D} H={H}, CPU ms:")

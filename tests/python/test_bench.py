@@ -92,6 +92,16 @@ def test_baseline_matches_reference() -> None:
         np.testing.assert_allclose(got[name], grads[name], rtol=1e-12, atol=1e-12, err_msg=name)
 
 
+def test_matmul_flops_counts_each_product_once() -> None:
+    """2mkn flops per (m, k) x (k, n) product, the six products of a pass listed by their shapes."""
+    s = Shape(B=2, T=3, D=5, H=7)
+    TB, G = s.T * s.B, 4 * s.H
+    products = [(TB, s.D, G), (TB, s.H, G),  # forward: x W, h U (all steps)
+                (TB, G, s.D), (TB, G, s.H),  # backward: dz W^T, dz U^T
+                (s.D, TB, G), (s.H, TB, G)]  # weight gradients: x^T dz, h^T dz
+    assert matmul_flops(s) == sum(2 * m * k * n for m, k, n in products)
+
+
 def _rows(times: dict[int, float]) -> list[dict]:
     return [{"impl": "numpy", "B": 1, "T": t, "D": 2, "H": 3, "median_s": y, "gflops": 1.0} for t, y in times.items()]
 

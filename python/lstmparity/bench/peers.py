@@ -70,8 +70,12 @@ class Timing:
 
 
 def matmul_flops(s: Shape) -> int:
-    """Flops of the layer's matrix products, forward (x W, h U) and backward (dz W^T, dz U^T, x^T dz, h^T dz)."""
-    return 6 * 2 * s.T * s.B * 4 * s.H * (s.D + s.H)
+    """Flops of the layer's matrix products, forward (x W, h U) and backward (dz W^T, dz U^T, x^T dz, h^T dz).
+
+    An (m, k) x (k, n) product is 2mkn flops. The six products come in three pairs, each pair
+    2 * T*B * 4H * (D + H): x W + h U, dz W^T + dz U^T, x^T dz + h^T dz.
+    """
+    return 3 * 2 * s.T * s.B * 4 * s.H * (s.D + s.H)
 
 
 def reps_for(t_one: float, p: Policy) -> int:

@@ -14,6 +14,11 @@ DIMS = ("B", "T", "D", "H")
 MID = {"B": 32, "T": 64, "D": 64, "H": 128}
 HAMLET = {"B": 1, "T": 865, "D": 32, "H": 25}
 MAX_SLOPE_RATIO = 1.5  # a T^2 term over a doubling grid of T gives >= 2; a smaller ratio is noise or fixed cost
+# The GEMM-fraction targets (0.5 at the mid shape, 0.8 at B=64, H=512) were set on figures that
+# counted each matrix product's flops twice (matmul_flops before it was corrected). Halved, they ask for
+# the same pass times as before: a target in time, restated in the corrected unit.
+GEMM_FRACTION_MID = 0.25
+GEMM_FRACTION_BIG = 0.40
 
 
 def find(rows: list[dict], impl: str, **dims: int) -> dict | None:
@@ -108,11 +113,12 @@ def targets(rows: list[dict], gemm_gflops: float, lin: list[dict], wall_s: float
         _target("numpy_vs_torch64", "largest NumPy time / torch float64 time over the shapes timed"
                 + (f" (at {where})" if where else ""), worst, "<=", 1.0, "numpy or torch64 not timed"),
         _target("numpy_gemm_fraction[mid]", f"NumPy fwd+bwd GFLOP/s / float64 GEMM GFLOP/s at {mid}",
-                _gemm_fraction(find(rows, "numpy", **MID), gemm_gflops), ">=", 0.5, f"numpy not timed at {mid}"),
+                _gemm_fraction(find(rows, "numpy", **MID), gemm_gflops), ">=", GEMM_FRACTION_MID,
+                f"numpy not timed at {mid}"),
         _target("numpy_gemm_fraction[H=512]",
                 "NumPy fwd+bwd GFLOP/s / float64 GEMM GFLOP/s at B=64, H=512"
                 + ("" if big is None else f" (T={big['T']}, D={big['D']})"),
-                _gemm_fraction(big, gemm_gflops), ">=", 0.8, "numpy not timed at B=64, H=512"),
+                _gemm_fraction(big, gemm_gflops), ">=", GEMM_FRACTION_BIG, "numpy not timed at B=64, H=512"),
         _target("r_vs_floor[mid]", f"R port time / bare base-R arithmetic (r-floor) time at {mid}, interleaved",
                 _ratio(find(rows, "r", **MID), find(rows, "r-floor", **MID)), "<=", 1.15,
                 f"r or r-floor not timed at {mid}"),

@@ -5,8 +5,9 @@ Only what truly depends on time is in the loops. Before the forward loop, the
 input projection ``x_t W + b`` is one matrix product for all steps; before the
 backward loop, the local derivatives are computed for all steps at once (one
 call of the elementwise ``lstm_local_grads`` on (T, B, H) arrays; R calls it
-step by step); after it, the parameter gradients are one matrix product each,
-over all T*B rows::
+step by step); after it, the input gradient and the parameter gradients are
+matrix products over all T*B rows (the parameter gradients one product
+``[x | h_prev | 1]^T dz``)::
 
     dW = sum_t x_t^T dz_t      dU = sum_t h_{t-1}^T dz_t      db = sum_t sum_b dz_t
     dx_t = dz_t W^T
@@ -30,7 +31,7 @@ class LayerCache:
     x: np.ndarray
     W: np.ndarray
     U: np.ndarray
-    a: np.ndarray  # gate activations [i | f | g | o], (T, B, 4H)
+    gates: dict[str, np.ndarray]  # gate activations {"i", "f", "g", "o"}, each (T, B, H), contiguous
     h_prev: np.ndarray  # h_{t-1} for every t; h_prev[0] = h0
     c_prev: np.ndarray  # c_{t-1} for every t; c_prev[0] = c0
     tanh_c: np.ndarray  # tanh(c~_t)
@@ -63,17 +64,19 @@ def lstm_forward(
     xw = (x.reshape(T * B, D) @ W).reshape(T, B, 4 * H)  # x_t W + b for all t
     xw += b  # (in place: a second (T, B, 4H) temporary costs more than the product here)
     m_all = None if mask is None else np.asarray(mask, dtype=float)[:, :, None]
-    a = np.empty((T, B, 4 * H))  # [i | f | g | o] of every step
+    # Each gate of every step in its own contiguous (T, B, H) array rather than one (T, B, 4H) array of
+    # column blocks: lstm_local_grads reads them all at once, and runs faster on contiguous arrays
+    i_all, f_all, g_all, o_all = np.empty((4, T, B, H))
     h_all, c_all, tanh_c = np.empty((T + 1, B, H)), np.empty((T + 1, B, H)), np.empty((T, B, H))
     h_all[0] = 0.0 if h0 is None else h0  # row t + 1 holds h_t; row 0 holds h0
     c_all[0] = 0.0 if c0 is None else c0
     for t in range(T):
         m = None if m_all is None else m_all[t]
         s = step_forward(xw[t], h_all[t], c_all[t], U, m)
-        np.concatenate((s.i, s.f, s.g, s.o), axis=1, out=a[t])
+        i_all[t], f_all[t], g_all[t], o_all[t] = s.i, s.f, s.g, s.o
         h_all[t + 1], c_all[t + 1], tanh_c[t] = s.h, s.c, s.tanh_c
-    out = {**gates(a), "c": c_all[1:], "h": h_all[1:]}
-    return out, LayerCache(x, W, U, a, h_all[:-1], c_all[:-1], tanh_c, m_all)
+    g = {"i": i_all, "f": f_all, "g": g_all, "o": o_all}
+    return {**g, "c": c_all[1:], "h": h_all[1:]}, LayerCache(x, W, U, g, h_all[:-1], c_all[:-1], tanh_c, m_all)
 
 
 class ParamGrads(NamedTuple):
@@ -90,10 +93,14 @@ def lstm_param_grads(x: np.ndarray, h_prev: np.ndarray, dz: np.ndarray) -> Param
     x (T*B, D), h_prev (T*B, H), dz (T*B, 4H): the steps stacked, row t*B + b
     (any order works if it is the same in all three).
     """
-    dW = x.T @ dz
-    dU = h_prev.T @ dz
-    db = dz.sum(axis=0)
-    return ParamGrads(dW, dU, db)
+    # All three in one product: [x | h_prev | 1]^T dz stacks dW, dU and db (= 1^T dz) row-wise.
+    # One larger product runs faster than two smaller ones, and db comes out of it instead of
+    # costing a separate pass over dz.
+    D, H = x.shape[1], h_prev.shape[1]
+    xh1 = np.empty((x.shape[0], D + H + 1))
+    xh1[:, :D], xh1[:, D : D + H], xh1[:, D + H] = x, h_prev, 1.0
+    g = xh1.T @ dz
+    return ParamGrads(g[:D], g[D : D + H], g[D + H])
 
 
 def lstm_backward(
@@ -111,7 +118,7 @@ def lstm_backward(
     """
     T, B, H = dh_head.shape
     D = cache.W.shape[0]
-    g = gates(cache.a)
+    g = cache.gates
     local = local_grads(g["i"], g["f"], g["g"], g["o"], cache.c_prev, cache.tanh_c, cache.mask)  # all steps at once
     dz = np.empty((T, B, 4 * H))  # [di | df | dg | do] of every step
     dh_all, dc_all = np.empty((T, B, H)), np.empty((T, B, H))
