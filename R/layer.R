@@ -91,10 +91,11 @@ lstm_forward <- function(x, W, U, b, h0 = NULL, c0 = NULL, mask = NULL,
 #' lstm_param_grads(x, h_prev, dz)$dW   # each column: the column sums of x
 #' @export
 lstm_param_grads <- function(x, h_prev, dz) {
-  dW <- crossprod(x, dz)
-  dU <- crossprod(h_prev, dz)
-  db <- colSums(dz)
-  list(dW = dW, dU = dU, db = db)
+  # All three in one product: [x | h_prev | 1]^T dz stacks dW, dU and db (= 1^T dz) row-wise.
+  D <- ncol(x)
+  H <- ncol(h_prev)
+  g <- crossprod(cbind(x, h_prev, 1, deparse.level = 0), dz)
+  list(dW = g[1:D, , drop = FALSE], dU = g[D + 1:H, , drop = FALSE], db = g[D + H + 1, ])
 }
 
 #' An LSTM layer over a sequence, backward (backpropagation through time)

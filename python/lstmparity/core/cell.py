@@ -34,7 +34,6 @@ Equations (backward, the forward lines in reverse)::
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
@@ -90,11 +89,6 @@ class LocalGrads(NamedTuple):
     dc_dg: np.ndarray
 
 
-# lstm_local_grads works through its arrays LOCAL_GRADS_CHUNK numbers at a time (128 KB per array):
-# a chunk's inputs, results and scratch then all fit in a CPU core's cache.
-LOCAL_GRADS_CHUNK = 1 << 14
-
-
 def lstm_local_grads(
     i: np.ndarray, f: np.ndarray, g: np.ndarray, o: np.ndarray,
     c_prev: np.ndarray, tanh_c: np.ndarray, m: np.ndarray | None = None,
@@ -103,35 +97,15 @@ def lstm_local_grads(
 
     Arrays of one step (B, H) with m (B, 1), or of all steps (T, B, H) with m (T, B, 1); m may be None.
     """
-    # The layer calls this once on all T steps: arrays of several MB each (4 MB at T=16, B=64,
-    # H=512). Written as whole-array expressions (dh_do = tanh_c * o * (1 - o), ...), each product
-    # makes a new array of that size, and the time goes into moving memory. So the same equations
-    # run on a few leading rows (steps; batch rows for one step) at a time, and each product is
-    # written in place into its result: the same products in the same order, hence the same
-    # numbers, in about 2/3 of the time (docs/bench.md).
-    out = LocalGrads(*(np.empty(o.shape, np.result_type(i, f, g, o, c_prev, tanh_c)) for _ in range(5)))
-    rows = max(1, LOCAL_GRADS_CHUNK // max(1, math.prod(o.shape[1:])))
-    scratch = np.empty((rows, *o.shape[1:]), out.dh_do.dtype)  # holds 1 - gate
-    for r in range(0, o.shape[0], rows):
-        k = slice(r, r + rows)
-        ik, fk, gk, ok, tk = i[k], f[k], g[k], o[k], tanh_c[k]
-        one_minus = scratch[: ok.shape[0]]
-        dh_do = np.multiply(tk, ok, out=out.dh_do[k])  # dh_do = tanh(c~) * o * (1 - o)
-        dh_do *= np.subtract(1.0, ok, out=one_minus)
-        dh_dc = np.multiply(tk, tk, out=out.dh_dc[k])  # dh_dc = o * (1 - tanh(c~)^2)
-        np.subtract(1.0, dh_dc, out=dh_dc)
-        dh_dc *= ok
-        if m is not None:  # padded steps: the new state is discarded, so no gradient reaches it
-            dh_do *= m[k]
-            dh_dc *= m[k]
-        dc_di = np.multiply(gk, ik, out=out.dc_di[k])  # dc_di = g * i * (1 - i)
-        dc_di *= np.subtract(1.0, ik, out=one_minus)
-        dc_df = np.multiply(c_prev[k], fk, out=out.dc_df[k])  # dc_df = c_prev * f * (1 - f)
-        dc_df *= np.subtract(1.0, fk, out=one_minus)
-        dc_dg = np.multiply(gk, gk, out=out.dc_dg[k])  # dc_dg = i * (1 - g^2)
-        np.subtract(1.0, dc_dg, out=dc_dg)
-        dc_dg *= ik
-    return out
+    dh_do = tanh_c * o * (1.0 - o)
+    dh_dc = o * (1.0 - tanh_c * tanh_c)
+    if m is not None:  # padded steps: the new state is discarded, so no gradient reaches it
+        dh_do *= m
+        dh_dc *= m
+    dc_di = g * i * (1.0 - i)
+    dc_df = c_prev * f * (1.0 - f)
+    dc_dg = i * (1.0 - g * g)
+    return LocalGrads(dh_do, dh_dc, dc_di, dc_df, dc_dg)
 
 
 class StepGrads(NamedTuple):
