@@ -64,6 +64,18 @@ def _same(text: str, value: Value) -> Factor:
     return Factor(text, text, text, value)
 
 
+def _sigmoid_gate_factors(n: str, pre: str) -> dict[str, Factor]:
+    """The factors a sigmoid gate n's derivative is written with, right and mistaken: n * (1 - n), the same
+    on its pre-activation (``pre``_n: z_i for the LSTM, a_r for the GRU), on sigmoid(n), and tanh's (1 - n^2)."""
+    return {
+        f"dsig_{n}": _same(f"{n} * (1 - {n})", lambda u, t: u.fwd(n)[t] * (1 - u.fwd(n)[t])),
+        f"dsig_{pre}{n}": _same(f"{pre}_{n} * (1 - {pre}_{n})", lambda u, t: _z(n)(u, t) * (1 - _z(n)(u, t))),
+        f"dsig_act_{n}": _same(f"sigmoid({n}) * (1 - sigmoid({n}))",
+                               lambda u, t: _sig(u.fwd(n)[t]) * (1 - _sig(u.fwd(n)[t]))),
+        f"dtanh_{n}": Factor(f"(1 - {n}^2)", f"(1 - {n}**2)", f"(1 - {n}^2)", lambda u, t: 1 - u.fwd(n)[t] ** 2),
+    }
+
+
 def _c_wrap(u: Upstream, t: int) -> np.ndarray:
     """c_{t-1} read as C[t-1] from an array of the T cell states: at t = 0 Python wraps to c_{T-1}."""
     return u.fwd("c")[t - 1] if t == 0 else u.c_prev[t]
@@ -101,12 +113,7 @@ FACTORS: dict[str, Factor] = {
     "dsig_g": _same("g * (1 - g)", lambda u, t: u.fwd("g")[t] * (1 - u.fwd("g")[t])),
 }
 for _n in ("i", "f", "o"):
-    FACTORS[f"dsig_{_n}"] = _same(f"{_n} * (1 - {_n})", lambda u, t, n=_n: u.fwd(n)[t] * (1 - u.fwd(n)[t]))
-    FACTORS[f"dsig_z{_n}"] = _same(f"z_{_n} * (1 - z_{_n})", lambda u, t, n=_n: _z(n)(u, t) * (1 - _z(n)(u, t)))
-    FACTORS[f"dsig_act_{_n}"] = _same(f"sigmoid({_n}) * (1 - sigmoid({_n}))",
-                                      lambda u, t, n=_n: _sig(u.fwd(n)[t]) * (1 - _sig(u.fwd(n)[t])))
-    FACTORS[f"dtanh_{_n}"] = Factor(f"(1 - {_n}^2)", f"(1 - {_n}**2)", f"(1 - {_n}^2)",
-                                    lambda u, t, n=_n: 1 - u.fwd(n)[t] ** 2)
+    FACTORS.update(_sigmoid_gate_factors(_n, "z"))
 
 NEIGHBOURS: dict[str, list[tuple[str, str]]] = {
     "tanh_c": [("c", "c where tanh(c) belongs")],
@@ -173,12 +180,7 @@ FACTORS.update({
     "dh_next_nocarry": _same("dh_next (without (1 - m) * dh)", _dh_next_rnn("carry")),
 })
 for _n in ("r", "z"):
-    FACTORS[f"dsig_{_n}"] = _same(f"{_n} * (1 - {_n})", lambda u, t, n=_n: u.fwd(n)[t] * (1 - u.fwd(n)[t]))
-    FACTORS[f"dsig_a{_n}"] = _same(f"a_{_n} * (1 - a_{_n})", lambda u, t, n=_n: _z(n)(u, t) * (1 - _z(n)(u, t)))
-    FACTORS[f"dsig_act_{_n}"] = _same(f"sigmoid({_n}) * (1 - sigmoid({_n}))",
-                                      lambda u, t, n=_n: _sig(u.fwd(n)[t]) * (1 - _sig(u.fwd(n)[t])))
-    FACTORS[f"dtanh_{_n}"] = Factor(f"(1 - {_n}^2)", f"(1 - {_n}**2)", f"(1 - {_n}^2)",
-                                    lambda u, t, n=_n: 1 - u.fwd(n)[t] ** 2)
+    FACTORS.update(_sigmoid_gate_factors(_n, "a"))
 
 # A cell's own neighbours (a factor of the same name may be mistaken for other things in another cell).
 CELL_NEIGHBOURS: dict[str, dict[str, list[tuple[str, str]]]] = {
